@@ -1,0 +1,43 @@
+/**
+ * What the edge and a client's Durable Object say to each other on the data plane: one call per
+ * request, carrying the credential proof, answered with the whole decision.
+ */
+import type { Environment } from "../auth/credentials";
+
+export type CredentialProof =
+  /** SHA-256 of the presented secret: the secret itself never leaves the edge isolate. */
+  | { kind: "secret"; secretHash: string }
+  /** Claims of a refresh token the edge has already verified (signature, iss, aud, typ). */
+  | { kind: "workflow"; workflowId: string; tokenId: string; secretVersion: number; origin: string | null };
+
+export interface AdmitRequest {
+  clientId: string;
+  proof: CredentialProof;
+}
+
+export type DenialCode =
+  | "invalid_credentials"
+  | "client_inactive"
+  | "client_revoked"
+  | "workflow_inactive"
+  | "workflow_token_invalidated"
+  | "origin_not_allowed";
+
+export type AdmitResult =
+  | {
+      outcome: "denied";
+      code: DenialCode;
+      /** True when the secret itself is wrong for good, so the edge may remember it. */
+      wrongSecret?: boolean;
+    }
+  /** The presented token is not the workflow's current one: the edge re-reads D1 and asks again. */
+  | { outcome: "stale_token" }
+  | {
+      outcome: "decided";
+      admitted: boolean;
+      environment: Environment;
+      limit: number;
+      remaining: number;
+      resetAt: number;
+      now: number;
+    };

@@ -1,0 +1,13 @@
+// Secrets are not in wrangler.toml (they live in .dev.vars locally and `wrangler secret put` in
+// production), so `wrangler types` cannot see them unless a .dev.vars exists. They are declared
+// optional here because the gateway must run (and refuse the admin API) when one is missing.
+declare namespace Cloudflare {
+  interface Env {
+    ADMIN_TOKEN?: string;
+    TOKEN_SIGNING_KEY?: string;
+    TOKEN_SIGNING_KEY_PREVIOUS?: string;
+    ALERT_WEBHOOK_URL?: string;
+    ALERT_WEBHOOK_SECRET?: string;
+    UPSTREAM_TIMEOUT_MS?: string;
+  }
+}

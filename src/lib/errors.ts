@@ -1,0 +1,91 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * Every error code the gateway can answer with, and its HTTP status. This table is the contract's
+ * error list (shared/contract.md "Errors"); nothing else decides an error's status.
+ */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  immutable_field: 400,
+  sandbox_rate_limit_fixed: 400,
+  invalid_client_secret: 400,
+  unauthorized: 401,
+  missing_credentials: 401,
+  invalid_credentials: 401,
+  client_inactive: 401,
+  client_revoked: 401,
+  workflow_inactive: 401,
+  workflow_token_invalidated: 401,
+  origin_not_allowed: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  // A management call on a revoked/inactive client is a conflict with its state, not an auth failure.
+  client_revoked_conflict: 409,
+  client_inactive_conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limit_exceeded: 429,
+  internal_error: 500,
+  upstream_unavailable: 502,
+  service_unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Codes that share a wire name but differ in status by plane (401 on the data plane, 409 in admin). */
+const WIRE_CODE: Partial<Record<ErrorCode, string>> = {
+  client_revoked_conflict: "client_revoked",
+  client_inactive_conflict: "client_inactive",
+};
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: ContentfulStatusCode;
+  readonly extra: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.extra = options.extra ?? {};
+    this.headers = options.headers ?? {};
+  }
+
+  get wireCode(): string {
+    return WIRE_CODE[this.code] ?? this.code;
+  }
+
+  toBody(): { error: Record<string, unknown> } {
+    return { error: { code: this.wireCode, message: this.message, ...this.extra } };
+  }
+
+  toResponse(extraHeaders: Record<string, string> = {}): Response {
+    return new Response(JSON.stringify(this.toBody()), {
+      status: this.status,
+      headers: { "Content-Type": "application/json", ...this.headers, ...extraHeaders },
+    });
+  }
+
+  static invalidRequest(details: FieldIssue[], message = "The request is not valid."): ApiError {
+    return new ApiError("invalid_request", message, { extra: { details } });
+  }
+}
+
+/** Turns a refusal that crossed the Durable Object boundary back into the error it stands for. */
+export function fromRefusal(refusal: { code: ErrorCode; message: string; field?: string }): ApiError {
+  if (refusal.code === "invalid_request") {
+    return ApiError.invalidRequest([{ field: refusal.field ?? "", message: refusal.message }], refusal.message);
+  }
+  return new ApiError(refusal.code, refusal.message);
+}

@@ -1,0 +1,13 @@
+import type { ErrorCode } from "./errors";
+
+/**
+ * What crosses the Durable Object RPC boundary instead of a thrown ApiError: RPC keeps an
+ * Error's message but not its class, so a refusal is a value and the Worker turns it into an
+ * ApiError on its side.
+ */
+export type Refusal = { ok: false; code: ErrorCode; message: string; field?: string };
+export type Outcome<T> = { ok: true; value: T } | Refusal;
+
+export const refuse = (code: ErrorCode, message: string, field?: string): Refusal =>
+  field === undefined ? { ok: false, code, message } : { ok: false, code, message, field };
+export const accept = <T>(value: T): Outcome<T> => ({ ok: true, value });

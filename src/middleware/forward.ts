@@ -1,0 +1,66 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../context";
+import { ApiError } from "../lib/errors";
+import { describeError, log } from "../lib/log";
+import { rateLimitHeaders } from "../ratelimit/headers";
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Never passed upstream: the secret, and hop-by-hop or platform headers a proxy must not relay. */
+const DROPPED_REQUEST_HEADERS = ["x-client-secret", "host", "connection", "keep-alive", "te", "upgrade", "proxy-authorization", "cf-connecting-ip", "cf-ray", "cf-visitor", "cf-worker"];
+
+function upstreamFor(env: Env, environment: "production" | "sandbox"): string | undefined {
+  const url = environment === "production" ? env.UPSTREAM_URL_PRODUCTION : env.UPSTREAM_URL_SANDBOX;
+  return url ? url.replace(/\/+$/, "") : undefined;
+}
+
+/**
+ * The last step: the admitted request goes to its environment's upstream (method, path, query and
+ * body unchanged, streamed both ways), or, with no upstream configured, the built-in echo answers.
+ * Either way the answer carries the rate-limit headers.
+ */
+export const forward = () => async (c: Context<AppEnv>) => {
+  const credential = c.get("credential");
+  const limitHeaders = rateLimitHeaders(c.get("rateLimit"));
+  const upstream = upstreamFor(c.env, credential.environment);
+
+  if (!upstream) {
+    const echo = {
+      authenticated: true,
+      client_id: credential.clientId,
+      environment: credential.environment,
+      workflow_id: credential.workflowId,
+      method: c.req.method,
+      path: c.req.path,
+    };
+    return c.json(echo, 200, limitHeaders);
+  }
+
+  const incoming = new URL(c.req.url);
+  const headers = new Headers(c.req.raw.headers);
+  for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name);
+  headers.set("X-Nafsi-Client-Id", credential.clientId);
+  headers.set("X-Nafsi-Environment", credential.environment);
+  if (credential.workflowId) headers.set("X-Nafsi-Workflow-Id", credential.workflowId);
+  else headers.delete("X-Nafsi-Workflow-Id");
+  headers.set("X-Request-Id", c.get("requestId"));
+
+  const timeout = Number(c.env.UPSTREAM_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
+  let response: Response;
+  try {
+    response = await fetch(upstream + incoming.pathname + incoming.search, {
+      method: c.req.method,
+      headers,
+      body: c.req.method === "GET" || c.req.method === "HEAD" ? undefined : c.req.raw.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeout),
+    });
+  } catch (err) {
+    log("warn", "upstream_unavailable", { request_id: c.get("requestId"), client_id: credential.clientId, ...describeError(err) });
+    throw new ApiError("upstream_unavailable", "The upstream service could not be reached.");
+  }
+  // Upstream headers are immutable on a fetched Response; copy them to add ours.
+  const out = new Headers(response.headers);
+  for (const [name, value] of Object.entries(limitHeaders)) out.set(name, value);
+  out.set("X-Request-Id", c.get("requestId"));
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: out });
+};

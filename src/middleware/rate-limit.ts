@@ -1,0 +1,59 @@
+import { createMiddleware } from "hono/factory";
+import { rememberWrong } from "../auth/wrong-secrets";
+import type { AdmitResult } from "../authority/protocol";
+import { authorityFor } from "../authority/stub";
+import type { AppEnv, Credential } from "../context";
+import { ApiError } from "../lib/errors";
+import { rateLimitHeaders, retryAfterSeconds } from "../ratelimit/headers";
+import { invalidCredentials, workflowProof } from "./authenticate";
+import { storageUnavailable } from "./fail-closed";
+
+const DENIAL_MESSAGES = {
+  invalid_credentials: "Invalid client credentials.",
+  client_inactive: "This client is inactive.",
+  client_revoked: "This client has been revoked.",
+  workflow_inactive: "This workflow is inactive.",
+  workflow_token_invalidated: "This workflow's token was minted from a secret that is no longer valid; re-key the workflow with the current secret.",
+  origin_not_allowed: "This origin is not allowed for this workflow.",
+} as const;
+
+async function ask(env: Env, credential: Credential): Promise<AdmitResult> {
+  try {
+    return await authorityFor(env, credential.clientId).admit({ clientId: credential.clientId, proof: credential.proof });
+  } catch (err) {
+    throw storageUnavailable(err);
+  }
+}
+
+/**
+ * The one call to the client's Durable Object: it confirms the proof against the client's current
+ * state (status, secret versions, workflow) and, only if that holds, counts the request in the
+ * exact sliding window. Refused requests, at either step, are not counted.
+ */
+export const rateLimit = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    let credential = c.get("credential");
+    let result = await ask(c.env, credential);
+    if (result.outcome === "stale_token" && credential.proof.kind === "workflow") {
+      // KV lagged behind a re-key or a creation: D1's primary has the current token.
+      const proof = credential.proof;
+      credential = { ...credential, proof: await workflowProof(c.env, credential.clientId, proof.workflowId, proof.origin, true) };
+      c.set("credential", credential);
+      result = await ask(c.env, credential);
+    }
+    if (result.outcome === "stale_token") throw invalidCredentials();
+    if (result.outcome === "denied") {
+      if (result.wrongSecret && credential.proof.kind === "secret") rememberWrong(credential.clientId, credential.proof.secretHash);
+      throw new ApiError(result.code, DENIAL_MESSAGES[result.code]);
+    }
+    const state = { limit: result.limit, remaining: result.remaining, resetAt: result.resetAt, now: result.now };
+    if (!result.admitted) {
+      const retryAfter = retryAfterSeconds(state);
+      throw new ApiError("rate_limit_exceeded", `Rate limit of ${state.limit} requests/minute exceeded`, {
+        extra: { retry_after: retryAfter },
+        headers: { ...rateLimitHeaders(state), "Retry-After": String(retryAfter) },
+      });
+    }
+    c.set("rateLimit", state);
+    await next();
+  });
