@@ -5,6 +5,7 @@ import { adminAuth } from "./middleware/admin-auth";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { jsonBody } from "./middleware/json-body";
 import { clientRoutes } from "./routes/admin/clients";
+import { workflowRoutes } from "./routes/admin/workflows";
 import { dataPlane } from "./routes/data-plane";
 import { renderDocs } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
@@ -29,6 +30,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.use("/admin/*", adminAuth(), jsonBody());
   app.route("/", clientRoutes);
+  app.route("/", workflowRoutes);
   app.route("/", dataPlane);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer" });

@@ -22,6 +22,8 @@ export interface AppEnv {
   Variables: RequestIdVariables & {
     credential: Credential;
     rateLimit: RateLimitState;
+    /** The Origin a workflow call was accepted from (its answer may be read by that page). */
+    corsOrigin: string;
     /** Set when admin authentication passed; the audit log's actor. */
     actor: string;
   };

@@ -1,11 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { timingSafeEqualHex } from "../auth/hash";
-import { type ClientPatch, type NewSecret, inGrace, patchClient, regenerateSecret, revokeClient } from "../clients/rules";
+import { mintRefreshToken, SigningKeyMissing } from "../auth/refresh-token";
+import {
+  type ClientPatch,
+  type NewSecret,
+  inGrace,
+  patchClient,
+  regenerateSecret,
+  revokeClient,
+  secretRefusal,
+  workflowChangeRefusal,
+} from "../clients/rules";
 import { database, primaryDatabase } from "../db/client";
 import { type ClientRow, type WorkflowRow, clients, workflows } from "../db/schema";
 import { type Outcome, accept, refuse } from "../lib/result";
 import { SlidingWindow, WINDOW_MS } from "../ratelimit/sliding-window";
+import { describeError, log } from "../lib/log";
+import { cacheToken } from "../workflows/token-cache";
 import type { AdmitRequest, AdmitResult } from "./protocol";
 
 /** The part of a workflow the data plane decides on; the rest lives in D1 only. */
@@ -143,6 +155,94 @@ export class ClientAuthority extends DurableObject<Env> {
     });
   }
 
+  // ---- workflows: minted here, so a token's secret version is the one this object holds ----------
+
+  async createWorkflow(input: NewWorkflow): Promise<Outcome<WorkflowRow>> {
+    return this.mutate(async () => {
+      const client = await this.load(input.clientId);
+      if (!client) return refuse("not_found", "No such client.");
+      const refusal = workflowChangeRefusal(client, true) ?? secretRefusal(client, input.secretHash, Date.now());
+      if (refusal) return refusal;
+      const now = Date.now();
+      const minted = await this.mint(input.workflowId, client, now);
+      if (!minted.ok) return minted;
+      const row: WorkflowRow = {
+        id: input.workflowId,
+        clientId: client.id,
+        name: input.name,
+        status: "active",
+        allowedOrigins: input.allowedOrigins,
+        refreshToken: minted.value.token,
+        tokenId: minted.value.tokenId,
+        tokenSecretVersion: client.secretVersion,
+        tokenIssuedAt: minted.value.issuedAt,
+        createdAt: now,
+        updatedAt: now,
+        lastUsedAt: null,
+      };
+      await this.db().insert(workflows).values(row);
+      this.storeWorkflow(row.id, workflowState(row));
+      await this.refreshCache(row);
+      return accept(row);
+    });
+  }
+
+  async updateWorkflow(clientId: string, workflowId: string, patch: WorkflowPatch): Promise<Outcome<WorkflowRow>> {
+    return this.mutate(async () => {
+      const client = await this.load(clientId);
+      if (!client) return refuse("not_found", "No such workflow.");
+      const current = await primaryDatabase(this.env.DB).select().from(workflows).where(eq(workflows.id, workflowId)).get();
+      if (!current || current.clientId !== clientId) return refuse("not_found", "No such workflow.");
+      const now = Date.now();
+      const rekey = patch.secretHash !== undefined;
+      const refusal = workflowChangeRefusal(client, rekey) ?? (rekey ? secretRefusal(client, patch.secretHash!, now) : null);
+      if (refusal) return refusal;
+      let next: WorkflowRow = {
+        ...current,
+        name: patch.name ?? current.name,
+        status: patch.status ?? current.status,
+        allowedOrigins: patch.allowedOrigins ?? current.allowedOrigins,
+        updatedAt: now,
+      };
+      if (rekey) {
+        const minted = await this.mint(workflowId, client, now);
+        if (!minted.ok) return minted;
+        next = {
+          ...next,
+          refreshToken: minted.value.token,
+          tokenId: minted.value.tokenId,
+          tokenSecretVersion: client.secretVersion,
+          tokenIssuedAt: minted.value.issuedAt,
+        };
+      }
+      await this.db().update(workflows).set(next).where(eq(workflows.id, workflowId));
+      this.storeWorkflow(workflowId, workflowState(next));
+      if (rekey) await this.refreshCache(next);
+      return accept(next);
+    });
+  }
+
+  private async mint(workflowId: string, client: ClientRow, now: number) {
+    try {
+      return accept(await mintRefreshToken(this.env, { workflowId, clientId: client.id, secretVersion: client.secretVersion }, now));
+    } catch (err) {
+      if (err instanceof SigningKeyMissing) return refuse("service_unavailable", "Workflow tokens cannot be minted: TOKEN_SIGNING_KEY is not set.");
+      throw err;
+    }
+  }
+
+  /**
+   * KV is only a cache in front of D1 and this object checks every token's ID, so a failed or
+   * slow-to-propagate write here can cost a D1 read at the edge, never a wrong answer.
+   */
+  private async refreshCache(row: WorkflowRow): Promise<void> {
+    try {
+      await cacheToken(this.env, row.id, row.refreshToken);
+    } catch (err) {
+      log("warn", "token_cache_write_failed", { workflow_id: row.id, ...describeError(err) });
+    }
+  }
+
   // ---- internals ----------------------------------------------------------------------------
 
   private db() {
@@ -199,6 +299,22 @@ export class ClientAuthority extends DurableObject<Env> {
     this.workflows.set(id, state);
     this.sql.exec("INSERT OR REPLACE INTO workflow_state (id, state) VALUES (?, ?)", id, JSON.stringify(state));
   }
+}
+
+export interface NewWorkflow {
+  clientId: string;
+  workflowId: string;
+  secretHash: string;
+  name: string;
+  allowedOrigins: string[];
+}
+
+export interface WorkflowPatch {
+  name?: string;
+  status?: "active" | "inactive";
+  allowedOrigins?: string[];
+  /** Present for a re-key: the SHA-256 of the secret the admin pasted. */
+  secretHash?: string;
 }
 
 export function workflowState(row: WorkflowRow): WorkflowState {

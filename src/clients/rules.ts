@@ -4,7 +4,8 @@
  */
 import type { Environment } from "../auth/credentials";
 import type { ClientRow } from "../db/schema";
-import { type Outcome, accept, refuse } from "../lib/result";
+import { timingSafeEqualHex } from "../auth/hash";
+import { type Outcome, type Refusal, accept, refuse } from "../lib/result";
 
 export const DEFAULT_RATE_LIMIT = 100;
 export const SANDBOX_RATE_LIMIT = 10;
@@ -118,3 +119,27 @@ export function revokeClient(row: ClientRow, now: number): ClientRow {
 /** True while the previous secret (and tokens minted from it) still authenticates. */
 export const inGrace = (row: ClientRow, now: number): boolean =>
   row.previousSecretExpiresAt !== null && now < row.previousSecretExpiresAt;
+
+/**
+ * Whether a client's state allows changing its workflows: a revoked client refuses every change;
+ * an inactive one may rename, toggle or re-scope workflows but gets no new token (create, re-key).
+ */
+export function workflowChangeRefusal(row: ClientRow, mintsToken: boolean): Refusal | null {
+  if (row.status === "revoked") return revokedRefusal();
+  if (row.status === "inactive" && mintsToken) {
+    return refuse("client_inactive_conflict", "This client is inactive; reactivate it before creating or re-keying workflows.");
+  }
+  return null;
+}
+
+/** Minting a token takes the current secret only; a secret still in its grace period is named as replaced. */
+export function secretRefusal(row: ClientRow, secretHash: string, now: number): Refusal | null {
+  if (timingSafeEqualHex(secretHash, row.secretHash)) return null;
+  if (row.previousSecretHash !== null && inGrace(row, now) && timingSafeEqualHex(secretHash, row.previousSecretHash)) {
+    return refuse(
+      "invalid_client_secret",
+      "Invalid client secret: this secret has been replaced by a newer one. It keeps authenticating API calls until its grace period ends, but workflows need the current secret.",
+    );
+  }
+  return refuse("invalid_client_secret", "Invalid client secret");
+}

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "./errors";
+import { type ErrorCode, fromRefusal } from "./errors";
 
 /**
  * What crosses the Durable Object RPC boundary instead of a thrown ApiError: RPC keeps an
@@ -11,3 +11,9 @@ export type Outcome<T> = { ok: true; value: T } | Refusal;
 export const refuse = (code: ErrorCode, message: string, field?: string): Refusal =>
   field === undefined ? { ok: false, code, message } : { ok: false, code, message, field };
 export const accept = <T>(value: T): Outcome<T> => ({ ok: true, value });
+
+/** On the Worker side: the value, or the refusal thrown as the ApiError it stands for. */
+export function unwrap<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw fromRefusal(outcome);
+  return outcome.value;
+}

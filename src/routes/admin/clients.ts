@@ -9,8 +9,8 @@ import { newClientRow } from "../../clients/rules";
 import type { AppEnv } from "../../context";
 import { decodeCursor, keyset, page } from "../../db/pagination";
 import { clients } from "../../db/schema";
-import { ApiError, fromRefusal } from "../../lib/errors";
-import type { Outcome } from "../../lib/result";
+import { ApiError } from "../../lib/errors";
+import { unwrap } from "../../lib/result";
 import { patchHook, validationHook } from "../../lib/validation";
 import {
   ClientEnvelope,
@@ -31,10 +31,6 @@ const security = [{ adminBearer: [] }];
 /** Responses that carry a secret must never be stored by a browser or a proxy. */
 const NO_STORE = { "Cache-Control": "no-store" } as const;
 
-const unwrap = <T>(outcome: Outcome<T>): T => {
-  if (!outcome.ok) throw fromRefusal(outcome);
-  return outcome.value;
-};
 
 async function hashNewSecret(secret: string) {
   return { hash: await sha256Hex(secret), lastFour: lastFour(secret) };
