@@ -57,6 +57,7 @@ CREATE TABLE `usage_hourly` (
 	`failed_authentications` integer NOT NULL,
 	`units_consumed` integer NOT NULL,
 	`response_ms_total` integer NOT NULL,
+	`responses` integer DEFAULT 0 NOT NULL,
 	`errors` text NOT NULL,
 	PRIMARY KEY(`client_id`, `hour`, `workflow_id`)
 );

@@ -5,6 +5,7 @@ import { adminAuth } from "./middleware/admin-auth";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { jsonBody } from "./middleware/json-body";
 import { clientRoutes } from "./routes/admin/clients";
+import { observabilityRoutes } from "./routes/admin/observability";
 import { workflowRoutes } from "./routes/admin/workflows";
 import { dataPlane } from "./routes/data-plane";
 import { renderDocs } from "./routes/docs";
@@ -31,6 +32,7 @@ export function createApp() {
   app.use("/admin/*", adminAuth(), jsonBody());
   app.route("/", clientRoutes);
   app.route("/", workflowRoutes);
+  app.route("/", observabilityRoutes);
   app.route("/", dataPlane);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer" });

@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { runScheduledPurge } from "./retention/purge";
 
 export { ClientAuthority } from "./authority/client-authority";
 
@@ -6,4 +7,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduledPurge(env, controller.scheduledTime));
+  },
 } satisfies ExportedHandler<Env>;

@@ -53,16 +53,17 @@ export async function mintRefreshToken(
   if (!env.TOKEN_SIGNING_KEY) throw new SigningKeyMissing();
   const { kid, key } = await signingKey(env.TOKEN_SIGNING_KEY);
   const tokenId = newOpaqueId("rt_");
-  const issuedAt = Math.floor(now / 1000);
   const token = await new SignJWT({ cid: claims.clientId, sv: claims.secretVersion })
     .setProtectedHeader({ alg: TOKEN_ALG, typ: TOKEN_TYP, kid })
     .setIssuer(TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)
     .setSubject(claims.workflowId)
-    .setIssuedAt(issuedAt)
+    .setIssuedAt(Math.floor(now / 1000))
     .setJti(tokenId)
     .sign(key);
-  return { token, tokenId, issuedAt: issuedAt * 1000 };
+  // The JWT's iat has whole seconds (RFC 7519 NumericDate); the workflow's token_issued_at keeps the
+  // milliseconds, so that it never precedes created_at and two re-keys in one second stay distinct.
+  return { token, tokenId, issuedAt: now };
 }
 
 /**

@@ -1,7 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
+import { type Alert, ALERT_COOLDOWN_MS, ERROR_RATE_WINDOW_MS, FAILED_AUTH_WINDOW_MS, failedAuthentications, highErrorRate, rateLimitApproaching, unusualUsage } from "../alerts/rules";
+import { type AuditContext, auditEntry, changes } from "../audit/entry";
+import { newOpaqueId } from "../auth/credentials";
 import { timingSafeEqualHex } from "../auth/hash";
-import { mintRefreshToken, SigningKeyMissing } from "../auth/refresh-token";
+import { SigningKeyMissing, mintRefreshToken } from "../auth/refresh-token";
 import {
   type ClientPatch,
   type NewSecret,
@@ -13,38 +16,78 @@ import {
   workflowChangeRefusal,
 } from "../clients/rules";
 import { database, primaryDatabase } from "../db/client";
-import { type ClientRow, type WorkflowRow, clients, workflows } from "../db/schema";
+import { type ClientRow, type WorkflowRow, auditLog, clients, workflows } from "../db/schema";
+import { describeError, log } from "../lib/log";
 import { type Outcome, accept, refuse } from "../lib/result";
 import { SlidingWindow, WINDOW_MS } from "../ratelimit/sliding-window";
-import { describeError, log } from "../lib/log";
+import { type UsageKind, UsageLedger } from "../usage/ledger";
 import { cacheToken } from "../workflows/token-cache";
-import type { AdmitRequest, AdmitResult } from "./protocol";
+import { AlertOutbox } from "./alert-outbox";
+import { flushStatements } from "./flush";
+import type { AdmitRequest, AdmitResult, Completion, DenialCode, FailedAuthEvent } from "./protocol";
 
 /** The part of a workflow the data plane decides on; the rest lives in D1 only. */
-interface WorkflowState {
+export interface WorkflowState {
   status: "active" | "inactive";
   tokenId: string;
   secretVersion: number;
   allowedOrigins: string[];
 }
 
+export interface NewWorkflow {
+  clientId: string;
+  workflowId: string;
+  secretHash: string;
+  name: string;
+  allowedOrigins: string[];
+}
+
+export interface WorkflowPatch {
+  name?: string;
+  status?: "active" | "inactive";
+  allowedOrigins?: string[];
+  /** Present for a re-key: the SHA-256 of the secret the admin pasted. */
+  secretHash?: string;
+}
+
+/** Usage reaches D1 at most this long after the request (the contract allows 60 s). */
+export const FLUSH_INTERVAL_MS = 20_000;
+const FLUSH_RETRY_MS = 30_000;
+
+/** 401 answers: the "failed authentications" of the usage figures and of the alert. */
+const FAILED_AUTH_CODES = new Set<DenialCode>([
+  "invalid_credentials",
+  "client_inactive",
+  "client_revoked",
+  "workflow_inactive",
+  "workflow_token_invalidated",
+]);
+
 /**
  * One object per client ID: the single writer of that client's D1 rows and the consistent
  * authority the data plane asks on every request (status, secret hashes, workflow states, and the
- * exact sliding rate window). Its own SQLite storage survives eviction, so a restart loses neither
- * state nor window. Layout: docs/storage.md.
+ * exact sliding rate window). It also keeps the client's usage and alerts until they reach D1.
+ * Its own SQLite storage survives eviction, so a restart loses neither state, window nor counts.
+ * Layout: docs/storage.md.
  */
 export class ClientAuthority extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly usage: UsageLedger;
+  private readonly outbox: AlertOutbox;
   private client: ClientRow | null = null;
   private workflows = new Map<string, WorkflowState>();
   private window = new SlidingWindow();
   /** Set after D1 was asked and had no such client; cleared by createClient (which runs here too). */
   private knownAbsent = false;
+  /** Failed authentications of the last minute, for the alert (memory only: an alert, not a count). */
+  private recentFailures: number[] = [];
+  private flushPending = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.usage = new UsageLedger(this.sql);
+    this.outbox = new AlertOutbox(this.sql);
     ctx.blockConcurrencyWhile(async () => {
       this.sql.exec(`CREATE TABLE IF NOT EXISTS client_state (id INTEGER PRIMARY KEY CHECK (id = 1), row TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS workflow_state (id TEXT PRIMARY KEY, state TEXT NOT NULL);
@@ -55,8 +98,7 @@ export class ClientAuthority extends DurableObject<Env> {
       for (const w of this.sql.exec<{ id: string; state: string }>("SELECT id, state FROM workflow_state")) {
         this.workflows.set(w.id, JSON.parse(w.state) as WorkflowState);
       }
-      const cutoff = Date.now() - WINDOW_MS;
-      this.sql.exec("DELETE FROM window_hits WHERE ts <= ?", cutoff);
+      this.sql.exec("DELETE FROM window_hits WHERE ts <= ?", Date.now() - WINDOW_MS);
       const hits = this.sql.exec<{ ts: number }>("SELECT ts FROM window_hits ORDER BY ts").toArray();
       this.window = new SlidingWindow(hits.map((h) => h.ts));
     });
@@ -69,6 +111,13 @@ export class ClientAuthority extends DurableObject<Env> {
     if (!client) return { outcome: "denied", code: "invalid_credentials" };
     const now = Date.now();
     const proof = request.proof;
+    const known = proof.kind === "workflow" && this.workflows.has(proof.workflowId);
+    const bucket = known && proof.kind === "workflow" ? proof.workflowId : "";
+
+    const deny = (code: DenialCode, wrongSecret = false): AdmitResult => {
+      this.count(now, bucket, FAILED_AUTH_CODES.has(code) ? "failed_auth" : "denied", code);
+      return wrongSecret ? { outcome: "denied", code, wrongSecret } : { outcome: "denied", code };
+    };
 
     if (proof.kind === "secret") {
       // The secret is checked before the status, so that status is told only to holders of the secret.
@@ -77,32 +126,40 @@ export class ClientAuthority extends DurableObject<Env> {
         !current && client.previousSecretHash !== null && inGrace(client, now)
           ? timingSafeEqualHex(proof.secretHash, client.previousSecretHash)
           : false;
-      if (!current && !previous) return { outcome: "denied", code: "invalid_credentials", wrongSecret: true };
-      const status = this.statusDenial(client);
-      if (status) return status;
+      if (!current && !previous) return deny("invalid_credentials", true);
+      const status = statusDenial(client);
+      if (status) return deny(status);
     } else {
-      const status = this.statusDenial(client);
-      if (status) return status;
+      const status = statusDenial(client);
+      if (status) return deny(status);
       const workflow = this.workflows.get(proof.workflowId);
-      if (!workflow) return { outcome: "denied", code: "invalid_credentials" };
+      if (!workflow) return deny("invalid_credentials");
+      // Not counted: the edge re-reads D1 and asks again, and that second call is the request.
       if (workflow.tokenId !== proof.tokenId) return { outcome: "stale_token" };
-      if (workflow.status !== "active") return { outcome: "denied", code: "workflow_inactive" };
+      if (workflow.status !== "active") return deny("workflow_inactive");
       if (workflow.allowedOrigins.length > 0 && (proof.origin === null || !workflow.allowedOrigins.includes(proof.origin))) {
-        return { outcome: "denied", code: "origin_not_allowed" };
+        return deny("origin_not_allowed");
       }
       const versionValid =
         proof.secretVersion === client.secretVersion ||
         (proof.secretVersion === client.previousSecretVersion && inGrace(client, now));
-      if (!versionValid) return { outcome: "denied", code: "workflow_token_invalidated" };
+      if (!versionValid) return deny("workflow_token_invalidated");
     }
 
-    const expired = this.window.expire(now);
-    if (expired) this.sql.exec("DELETE FROM window_hits WHERE ts <= ?", now - WINDOW_MS);
+    if (this.window.expire(now)) this.sql.exec("DELETE FROM window_hits WHERE ts <= ?", now - WINDOW_MS);
     const decision = this.window.admit(now, client.rateLimit);
-    if (decision.admitted > 0) this.sql.exec("INSERT INTO window_hits (ts) VALUES (?)", now);
+    const admitted = decision.admitted > 0;
+    if (admitted) {
+      this.sql.exec("INSERT INTO window_hits (ts) VALUES (?)", now);
+      this.count(now, bucket, "admitted");
+      const alert = rateLimitApproaching(this.window.size, client.rateLimit);
+      if (alert) this.raise(alert, now);
+    } else {
+      this.count(now, bucket, "rate_limited", "rate_limit_exceeded");
+    }
     return {
       outcome: "decided",
-      admitted: decision.admitted > 0,
+      admitted,
       environment: client.environment,
       limit: decision.limit,
       remaining: decision.remaining[0] ?? 0,
@@ -111,32 +168,135 @@ export class ClientAuthority extends DurableObject<Env> {
     };
   }
 
-  private statusDenial(client: ClientRow): AdmitResult | null {
-    if (client.status === "revoked") return { outcome: "denied", code: "client_revoked" };
-    if (client.status === "inactive") return { outcome: "denied", code: "client_inactive" };
-    return null;
+  /** The answer an admitted request got (reported by the edge after responding). */
+  async complete(clientId: string, completion: Completion): Promise<void> {
+    const client = await this.load(clientId);
+    if (!client) return;
+    const bucket = this.workflows.has(completion.workflowId ?? "") ? completion.workflowId! : "";
+    const units = client.environment === "production" ? 1 : 0;
+    this.usage.complete(completion.admittedAt, bucket, completion.status, completion.responseMs, units, completion.code);
+    if (completion.status < 200 || completion.status >= 300) this.checkErrorRate(Date.now());
+    this.scheduleFlush();
   }
 
-  // ---- management: every change is written to D1 first, then here, before the caller answers ----
+  /** Failed authentications an edge isolate decided by itself, sent in batches. */
+  async recordFailedAuth(clientId: string, events: FailedAuthEvent[]): Promise<void> {
+    const client = await this.load(clientId);
+    if (!client) return;
+    for (const e of events) this.count(e.at, "", "failed_auth", e.code, Math.max(1, Math.floor(e.count)));
+  }
 
-  async createClient(row: ClientRow): Promise<Outcome<ClientRow>> {
+  private count(at: number, bucket: string, kind: UsageKind, code?: string, n = 1): void {
+    this.usage.record(at, bucket, kind, code, n);
+    if (kind === "failed_auth") {
+      const now = Date.now();
+      this.recentFailures = this.recentFailures.filter((t) => t > now - FAILED_AUTH_WINDOW_MS);
+      // Only whether 5 fell within a minute matters, so a few per event suffice.
+      for (let i = 0; i < Math.min(n, 5); i++) this.recentFailures.push(at);
+      const alert = failedAuthentications(this.recentFailures.filter((t) => t > now - FAILED_AUTH_WINDOW_MS).length);
+      if (alert) this.raise(alert, now);
+    }
+    if (kind !== "admitted") this.checkErrorRate(Date.now());
+    this.scheduleFlush();
+  }
+
+  private checkErrorRate(now: number): void {
+    const { requests, failed } = this.usage.since(now - ERROR_RATE_WINDOW_MS);
+    const alert = highErrorRate(requests, failed);
+    if (alert) this.raise(alert, now);
+  }
+
+  /** Queues an alert unless one of its type was raised for this client within the hour. */
+  private raise(alert: Alert, now: number): void {
+    if (!this.client) return;
+    if (!this.outbox.claim(alert.type, now, ALERT_COOLDOWN_MS)) return;
+    this.outbox.add({ id: newOpaqueId("alr_"), clientId: this.client.id, triggeredAt: now, ...alert }, now);
+    this.scheduleFlush();
+  }
+
+  // ---- background: usage and alerts to D1, alert webhooks ------------------------------------
+
+  private scheduleFlush(): void {
+    if (this.flushPending) return;
+    this.flushPending = true;
+    // An alarm set here survives a restart of this object; the flag only avoids resetting it.
+    void this.ctx.storage.getAlarm().then((at) => {
+      if (at === null || at > Date.now() + FLUSH_INTERVAL_MS) return this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
+    });
+  }
+
+  override async alarm(): Promise<void> {
+    this.flushPending = false;
+    const now = Date.now();
+    if (this.client) {
+      try {
+        await this.flush(now);
+      } catch (err) {
+        // Absolute values make the retry idempotent; nothing is dropped until a flush succeeds.
+        log("warn", "usage_flush_failed", { client_id: this.client.id, ...describeError(err) });
+        await this.ctx.storage.setAlarm(now + FLUSH_RETRY_MS);
+        this.flushPending = true;
+        return;
+      }
+      await this.outbox.deliver(this.env, now);
+    }
+    const next = this.outbox.nextAttemptAt();
+    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 1000));
+  }
+
+  private async flush(now: number): Promise<void> {
+    const client = this.client!;
+    const lastHour = this.usage.since(now - 3_600_000).requests;
+    const unusual = unusualUsage(lastHour, this.usage.trailingHourlyMean(now));
+    if (unusual) this.raise(unusual, now);
+    this.flushPending = false;
+
+    const totals = this.usage.hourTotals();
+    const pendingAlerts = this.outbox.unwritten();
+    if (totals.length === 0 && pendingAlerts.length === 0) return;
+    const db = this.db();
+    const statements = flushStatements(db, client.id, totals, pendingAlerts);
+    if (statements.length > 0) await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+    this.usage.afterFlush(totals, now);
+    this.outbox.markWritten(pendingAlerts.map((a) => a.id));
+    const lastUsed = Math.max(0, ...totals.map((t) => t.lastAdmittedAt ?? 0));
+    if (lastUsed > (this.client?.lastUsedAt ?? 0)) this.storeClient({ ...this.client!, lastUsedAt: lastUsed });
+  }
+
+  // ---- management: every change is written to D1 first (with its audit entry, in one batch),
+  //      then here, before the caller answers ----------------------------------------------------
+
+  async createClient(row: ClientRow, audit: AuditContext): Promise<Outcome<ClientRow>> {
     return this.mutate(async () => {
-      await this.db().insert(clients).values(row);
+      const db = this.db();
+      const entry = auditEntry(audit, "client.create", { id: row.id, clientId: row.id }, {
+        name: row.name,
+        environment: row.environment,
+        rate_limit: row.rateLimit,
+        retention_days: row.retentionDays,
+      }, row.createdAt);
+      await db.batch([db.insert(clients).values(row), db.insert(auditLog).values(entry)]);
       this.knownAbsent = false;
       this.storeClient(row);
       return accept(row);
     });
   }
 
-  async updateClient(clientId: string, patch: ClientPatch): Promise<Outcome<ClientRow>> {
-    return this.change(clientId, (row, now) => patchClient(row, patch, now));
+  async updateClient(clientId: string, patch: ClientPatch, audit: AuditContext): Promise<Outcome<ClientRow>> {
+    return this.change(clientId, audit, "client.update", (row, now) => patchClient(row, patch, now), (before, after) => ({
+      changes: changes(before, after, { name: "name", rate_limit: "rateLimit", retention_days: "retentionDays", status: "status" }),
+    }));
   }
 
-  async regenerateSecret(clientId: string, secret: NewSecret, graceSeconds: number): Promise<Outcome<ClientRow>> {
-    return this.change(clientId, (row, now) => regenerateSecret(row, secret, graceSeconds, now));
+  async regenerateSecret(clientId: string, secret: NewSecret, graceSeconds: number, audit: AuditContext): Promise<Outcome<ClientRow>> {
+    return this.change(clientId, audit, "client.regenerate_secret", (row, now) => regenerateSecret(row, secret, graceSeconds, now), (_b, after) => ({
+      grace_period_seconds: graceSeconds,
+      previous_secret_expires_at: after.previousSecretExpiresAt === null ? null : new Date(after.previousSecretExpiresAt).toISOString(),
+      secret_version: after.secretVersion,
+    }));
   }
 
-  async revoke(clientId: string): Promise<Outcome<ClientRow>> {
+  async revoke(clientId: string, audit: AuditContext): Promise<Outcome<ClientRow>> {
     return this.mutate(async () => {
       const row = await this.load(clientId);
       if (!row) return refuse("not_found", "No such client.");
@@ -144,10 +304,12 @@ export class ClientAuthority extends DurableObject<Env> {
       const now = Date.now();
       const next = revokeClient(row, now);
       const db = this.db();
-      // One D1 batch is one transaction: the client and all its workflows change together or not at all.
+      const active = [...this.workflows.entries()].filter(([, w]) => w.status === "active").map(([id]) => id);
+      // One D1 batch is one transaction: the client, all its workflows and the audit entry together.
       await db.batch([
-        db.update(clients).set(next).where(eq(clients.id, clientId)),
+        db.update(clients).set(clientColumns(next)).where(eq(clients.id, clientId)),
         db.update(workflows).set({ status: "inactive", updatedAt: now }).where(eq(workflows.clientId, clientId)),
+        db.insert(auditLog).values(auditEntry(audit, "client.revoke", { id: clientId, clientId }, { workflows_deactivated: active }, now)),
       ]);
       this.storeClient(next);
       for (const [id, state] of this.workflows) this.storeWorkflow(id, { ...state, status: "inactive" });
@@ -157,7 +319,7 @@ export class ClientAuthority extends DurableObject<Env> {
 
   // ---- workflows: minted here, so a token's secret version is the one this object holds ----------
 
-  async createWorkflow(input: NewWorkflow): Promise<Outcome<WorkflowRow>> {
+  async createWorkflow(input: NewWorkflow, audit: AuditContext): Promise<Outcome<WorkflowRow>> {
     return this.mutate(async () => {
       const client = await this.load(input.clientId);
       if (!client) return refuse("not_found", "No such client.");
@@ -180,14 +342,20 @@ export class ClientAuthority extends DurableObject<Env> {
         updatedAt: now,
         lastUsedAt: null,
       };
-      await this.db().insert(workflows).values(row);
+      const db = this.db();
+      await db.batch([
+        db.insert(workflows).values(row),
+        db.insert(auditLog).values(
+          auditEntry(audit, "workflow.create", { id: row.id, clientId: client.id }, { name: row.name, allowed_origins: row.allowedOrigins }, now),
+        ),
+      ]);
       this.storeWorkflow(row.id, workflowState(row));
       await this.refreshCache(row);
       return accept(row);
     });
   }
 
-  async updateWorkflow(clientId: string, workflowId: string, patch: WorkflowPatch): Promise<Outcome<WorkflowRow>> {
+  async updateWorkflow(clientId: string, workflowId: string, patch: WorkflowPatch, audit: AuditContext): Promise<Outcome<WorkflowRow>> {
     return this.mutate(async () => {
       const client = await this.load(clientId);
       if (!client) return refuse("not_found", "No such workflow.");
@@ -215,7 +383,16 @@ export class ClientAuthority extends DurableObject<Env> {
           tokenIssuedAt: minted.value.issuedAt,
         };
       }
-      await this.db().update(workflows).set(next).where(eq(workflows.id, workflowId));
+      const db = this.db();
+      const { lastUsedAt: _lastUsed, ...columns } = next;
+      const details = {
+        changes: changes(current, next, { name: "name", status: "status", allowed_origins: "allowedOrigins" }),
+        rekeyed: rekey,
+      };
+      await db.batch([
+        db.update(workflows).set(columns).where(eq(workflows.id, workflowId)),
+        db.insert(auditLog).values(auditEntry(audit, rekey ? "workflow.rekey" : "workflow.update", { id: workflowId, clientId }, details, now)),
+      ]);
       this.storeWorkflow(workflowId, workflowState(next));
       if (rekey) await this.refreshCache(next);
       return accept(next);
@@ -257,13 +434,24 @@ export class ClientAuthority extends DurableObject<Env> {
     return this.ctx.blockConcurrencyWhile(fn);
   }
 
-  private change(clientId: string, apply: (row: ClientRow, now: number) => Outcome<ClientRow>): Promise<Outcome<ClientRow>> {
+  private change(
+    clientId: string,
+    audit: AuditContext,
+    action: string,
+    apply: (row: ClientRow, now: number) => Outcome<ClientRow>,
+    describe: (before: ClientRow, after: ClientRow) => Record<string, unknown>,
+  ): Promise<Outcome<ClientRow>> {
     return this.mutate(async () => {
       const row = await this.load(clientId);
       if (!row) return refuse("not_found", "No such client.");
-      const next = apply(row, Date.now());
+      const now = Date.now();
+      const next = apply(row, now);
       if (!next.ok) return next;
-      await this.db().update(clients).set(next.value).where(eq(clients.id, clientId));
+      const db = this.db();
+      await db.batch([
+        db.update(clients).set(clientColumns(next.value)).where(eq(clients.id, clientId)),
+        db.insert(auditLog).values(auditEntry(audit, action, { id: clientId, clientId }, describe(row, next.value), now)),
+      ]);
       this.storeClient(next.value);
       return next;
     });
@@ -295,26 +483,22 @@ export class ClientAuthority extends DurableObject<Env> {
     this.sql.exec("INSERT OR REPLACE INTO client_state (id, row) VALUES (1, ?)", JSON.stringify(row));
   }
 
-  protected storeWorkflow(id: string, state: WorkflowState): void {
+  private storeWorkflow(id: string, state: WorkflowState): void {
     this.workflows.set(id, state);
     this.sql.exec("INSERT OR REPLACE INTO workflow_state (id, state) VALUES (?, ?)", id, JSON.stringify(state));
   }
 }
 
-export interface NewWorkflow {
-  clientId: string;
-  workflowId: string;
-  secretHash: string;
-  name: string;
-  allowedOrigins: string[];
+function statusDenial(client: ClientRow): DenialCode | null {
+  if (client.status === "revoked") return "client_revoked";
+  if (client.status === "inactive") return "client_inactive";
+  return null;
 }
 
-export interface WorkflowPatch {
-  name?: string;
-  status?: "active" | "inactive";
-  allowedOrigins?: string[];
-  /** Present for a re-key: the SHA-256 of the secret the admin pasted. */
-  secretHash?: string;
+/** A management write never sets last_used_at: only the usage flush moves it (forward only). */
+function clientColumns(row: ClientRow) {
+  const { lastUsedAt: _lastUsed, ...columns } = row;
+  return columns;
 }
 
 export function workflowState(row: WorkflowRow): WorkflowState {

@@ -39,5 +39,24 @@ export type AdmitResult =
       limit: number;
       remaining: number;
       resetAt: number;
+      /** The object's clock at the decision; also the admitted request's time for `complete`. */
       now: number;
     };
+
+/** What the edge reports about an admitted request once it has answered it. */
+export interface Completion {
+  admittedAt: number;
+  workflowId: string | null;
+  status: number;
+  responseMs: number;
+  /** Our own error code when the gateway itself failed the request (e.g. upstream_unavailable). */
+  code?: string;
+}
+
+/** A failed authentication decided at the edge without asking the object (batched per isolate). */
+export interface FailedAuthEvent {
+  /** Start of the second the failures fell in. */
+  at: number;
+  code: string;
+  count: number;
+}

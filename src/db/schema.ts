@@ -75,6 +75,8 @@ export const usageHourly = sqliteTable(
     failedAuthentications: integer("failed_authentications").notNull(),
     unitsConsumed: integer("units_consumed").notNull(),
     responseMsTotal: integer("response_ms_total").notNull(),
+    /** Admitted requests whose answer was reported: the divisor of the average response time. */
+    responses: integer("responses").notNull().default(0),
     /** JSON object: error code (or upstream_4xx / upstream_5xx) to count. */
     errors: text("errors", { mode: "json" }).$type<Record<string, number>>().notNull(),
   },

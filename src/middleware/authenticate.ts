@@ -6,12 +6,23 @@ import { isKnownWrong } from "../auth/wrong-secrets";
 import type { CredentialProof } from "../authority/protocol";
 import type { AppEnv, Credential } from "../context";
 import { ApiError } from "../lib/errors";
+import { executionContext } from "../lib/wait-until";
+import { recordEdgeFailure } from "../usage/edge-failures";
 import { storageUnavailable } from "./fail-closed";
 import { cachedToken, tokenFromDatabase } from "../workflows/token-cache";
 
 const MAX_HEADER_LENGTH = 256;
 
 export const invalidCredentials = () => new ApiError("invalid_credentials", "Invalid client credentials.");
+const missingCredentials = () =>
+  new ApiError("missing_credentials", "Send X-Client-ID with X-Client-Secret (backends) or X-Workflow-ID (SDKs).");
+
+async function secretProof(clientId: string, environment: Environment, secret: string): Promise<CredentialProof> {
+  if (secretEnvironment(secret) !== environment) throw invalidCredentials();
+  const secretHash = await sha256Hex(secret);
+  if (isKnownWrong(clientId, secretHash)) throw invalidCredentials();
+  return { kind: "secret", secretHash };
+}
 
 /** A header that was sent twice arrives joined with ", "; none of our values contain a comma. */
 function singleHeader(c: { req: { header(name: string): string | undefined } }, name: string): string | undefined {
@@ -44,22 +55,27 @@ export const authenticate = () =>
         "Send either X-Client-Secret or X-Workflow-ID, not both.",
       );
     }
-    if (!clientId || (!secret && !workflowId)) {
-      throw new ApiError("missing_credentials", "Send X-Client-ID with X-Client-Secret (backends) or X-Workflow-ID (SDKs).");
-    }
+    if (!clientId) throw missingCredentials();
     const environment = clientIdEnvironment(clientId);
-    if (!environment) throw invalidCredentials();
+    if (!environment) {
+      // Not one of our IDs: there is no client to count it for, and no storage is touched.
+      throw secret === undefined && workflowId === undefined ? missingCredentials() : invalidCredentials();
+    }
 
     let proof: CredentialProof;
-    if (secret !== undefined) {
-      if (secretEnvironment(secret) !== environment) throw invalidCredentials();
-      const secretHash = await sha256Hex(secret);
-      if (isKnownWrong(clientId, secretHash)) throw invalidCredentials();
-      proof = { kind: "secret", secretHash };
-    } else {
-      proof = await workflowProof(c.env, clientId, workflowId!, c.req.header("Origin") ?? null, false);
+    try {
+      if (secret === undefined && workflowId === undefined) throw missingCredentials();
+      proof = secret !== undefined
+        ? await secretProof(clientId, environment, secret)
+        : await workflowProof(c.env, clientId, workflowId!, c.req.header("Origin") ?? null, false);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        const ctx = executionContext(c);
+        if (ctx) recordEdgeFailure(c.env, ctx, clientId, err.wireCode);
+      }
+      throw err;
     }
-    const credential: Credential = { clientId, environment: environment as Environment, workflowId: workflowId ?? null, proof };
+    const credential: Credential = { clientId, environment, workflowId: workflowId ?? null, proof };
     c.set("credential", credential);
     await next();
   });

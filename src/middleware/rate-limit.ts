@@ -1,9 +1,11 @@
 import { createMiddleware } from "hono/factory";
 import { rememberWrong } from "../auth/wrong-secrets";
-import type { AdmitResult } from "../authority/protocol";
+import type { AdmitResult, Completion } from "../authority/protocol";
 import { authorityFor } from "../authority/stub";
 import type { AppEnv, Credential } from "../context";
 import { ApiError } from "../lib/errors";
+import { describeError, log } from "../lib/log";
+import { afterResponse } from "../lib/wait-until";
 import { rateLimitHeaders, retryAfterSeconds } from "../ratelimit/headers";
 import { invalidCredentials, workflowProof } from "./authenticate";
 import { storageUnavailable } from "./fail-closed";
@@ -32,6 +34,7 @@ async function ask(env: Env, credential: Credential): Promise<AdmitResult> {
  */
 export const rateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
+    const startedAt = Date.now();
     let credential = c.get("credential");
     let result = await ask(c.env, credential);
     if (result.outcome === "stale_token" && credential.proof.kind === "workflow") {
@@ -57,4 +60,21 @@ export const rateLimit = () =>
     }
     c.set("rateLimit", state);
     await next();
+    const completion = {
+      admittedAt: result.now,
+      workflowId: credential.workflowId,
+      status: c.res.status,
+      responseMs: Date.now() - startedAt,
+      code: c.error instanceof ApiError ? c.error.wireCode : undefined,
+    };
+    // After the answer: the client's object learns how it went (success, units, response time).
+    afterResponse(c, reportCompletion(c.env, credential.clientId, completion));
   });
+
+async function reportCompletion(env: Env, clientId: string, completion: Completion): Promise<void> {
+  try {
+    await authorityFor(env, clientId).complete(clientId, completion);
+  } catch (err) {
+    log("warn", "usage_completion_lost", { client_id: clientId, ...describeError(err) });
+  }
+}

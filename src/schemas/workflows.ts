@@ -3,6 +3,12 @@ import { Cursor, IsoTime, Limit } from "./common";
 
 const MAX_ORIGINS = 50;
 
+/**
+ * What a browser can send as a host: DNS labels (letters, digits, hyphens, underscores; no wildcard, which could
+ * never match an Origin literally), an IPv4 address, or a bracketed IPv6 address.
+ */
+const ORIGIN_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
+
 /** A browser origin exactly as browsers send it: scheme://host[:port], nothing after. */
 const Origin = z
   .string()
@@ -11,12 +17,15 @@ const Origin = z
     (value) => {
       try {
         const url = new URL(value);
-        return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+        return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value && ORIGIN_HOST.test(url.hostname);
       } catch {
         return false;
       }
     },
-    { message: "Must be an origin such as https://app.example.com (scheme, host and optional port; no path or trailing slash)." },
+    {
+      message:
+        "Must be an origin such as https://app.example.com (http or https, a lower-case host without wildcards, an optional port; no path or trailing slash).",
+    },
   )
   .openapi({ example: "https://app.example.com" });
 

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client";
+import { auditContextOf } from "../../audit/entry";
 import { clientIdEnvironment, lastFour, newClientId, newClientSecret } from "../../auth/credentials";
 import { sha256Hex } from "../../auth/hash";
 import { authorityFor } from "../../authority/stub";
@@ -54,7 +55,7 @@ clientRoutes.openapi(
     const id = newClientId(body.environment);
     const secret = newClientSecret(body.environment);
     const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), Date.now()));
-    const created = unwrap(await authorityFor(c.env, id).createClient(row));
+    const created = unwrap(await authorityFor(c.env, id).createClient(row, auditContextOf(c)));
     return c.json({ client: presentClient(created), client_secret: secret }, 201, NO_STORE);
   },
 );
@@ -121,7 +122,7 @@ clientRoutes.openapi(
     const { client_id } = c.req.valid("param");
     const patch = c.req.valid("json");
     environmentOf(client_id);
-    const row = unwrap(await authorityFor(c.env, client_id).updateClient(client_id, patch));
+    const row = unwrap(await authorityFor(c.env, client_id).updateClient(client_id, patch, auditContextOf(c)));
     return c.json({ client: presentClient(row) }, 200);
   },
   patchHook(IMMUTABLE_CLIENT_FIELDS),
@@ -145,7 +146,7 @@ clientRoutes.openapi(
     const stub = authorityFor(c.env, client_id);
     const environment = environmentOf(client_id);
     const secret = newClientSecret(environment);
-    const row = unwrap(await stub.regenerateSecret(client_id, await hashNewSecret(secret), grace));
+    const row = unwrap(await stub.regenerateSecret(client_id, await hashNewSecret(secret), grace, auditContextOf(c)));
     const client = presentClient(row);
     return c.json({ client, client_secret: secret, previous_secret_expires_at: client.previous_secret_expires_at }, 200, NO_STORE);
   },
@@ -165,7 +166,7 @@ clientRoutes.openapi(
   async (c) => {
     const { client_id } = c.req.valid("param");
     environmentOf(client_id);
-    const row = unwrap(await authorityFor(c.env, client_id).revoke(client_id));
+    const row = unwrap(await authorityFor(c.env, client_id).revoke(client_id, auditContextOf(c)));
     return c.json({ client: presentClient(row) }, 200);
   },
 );

@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
+import { auditContextOf } from "../../audit/entry";
 import { clientIdEnvironment, newWorkflowId } from "../../auth/credentials";
 import { sha256Hex } from "../../auth/hash";
 import { authorityFor } from "../../authority/stub";
@@ -55,7 +56,7 @@ workflowRoutes.openapi(
         secretHash: await sha256Hex(body.client_secret),
         name: body.name,
         allowedOrigins: body.allowed_origins ?? [],
-      }),
+      }, auditContextOf(c)),
     );
     return c.json({ workflow: presentWorkflow(row) }, 201);
   },
@@ -135,7 +136,7 @@ workflowRoutes.openapi(
         status: patch.status,
         allowedOrigins: patch.allowed_origins,
         secretHash: patch.client_secret === undefined ? undefined : await sha256Hex(patch.client_secret),
-      }),
+      }, auditContextOf(c)),
     );
     return c.json({ workflow: presentWorkflow(row) }, 200);
   },

@@ -1,0 +1,69 @@
+import { z } from "@hono/zod-openapi";
+import { Cursor, IsoTime, Limit } from "./common";
+
+export const UsageQuery = z.strictObject({
+  days: z.coerce.number().int().min(1).max(365).default(30).openapi({ description: "Days back from now (1..365, default 30)." }),
+});
+
+export const UsageSchema = z
+  .object({
+    client_id: z.string(),
+    from: IsoTime,
+    to: IsoTime,
+    total_requests: z.number().int(),
+    successful_requests: z.number().int(),
+    success_rate: z.number().nullable().openapi({ description: "successful / total; null with no requests." }),
+    average_response_ms: z.number().nullable().openapi({ description: "Over admitted requests; null with none." }),
+    rate_limited_requests: z.number().int(),
+    failed_authentications: z.number().int(),
+    units_consumed: z.number().int(),
+    by_workflow: z.array(z.object({ workflow_id: z.string(), requests: z.number().int(), successful_requests: z.number().int() })),
+    errors: z.record(z.string(), z.number().int()).openapi({ description: "Error code (or upstream_4xx / upstream_5xx) to count." }),
+    daily: z.array(
+      z.object({ date: z.string(), requests: z.number().int(), successful_requests: z.number().int(), units_consumed: z.number().int() }),
+    ),
+  })
+  .openapi("Usage");
+
+const AlertType = z.enum(["rate_limit_approaching", "high_error_rate", "failed_authentication", "unusual_usage"]);
+
+export const AlertsQuery = z.strictObject({
+  client_id: z.string().max(200).optional(),
+  type: AlertType.optional(),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const AlertSchema = z
+  .object({
+    id: z.string(),
+    client_id: z.string(),
+    type: AlertType,
+    message: z.string(),
+    triggered_at: IsoTime,
+    details: z.record(z.string(), z.unknown()),
+  })
+  .openapi("Alert");
+
+export const AlertList = z.object({ alerts: z.array(AlertSchema), next_cursor: z.string().nullable() }).openapi("AlertList");
+
+export const AuditQuery = z.strictObject({
+  target_id: z.string().max(200).optional(),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: IsoTime,
+    actor: z.string(),
+    action: z.string().openapi({ example: "client.regenerate_secret" }),
+    target_id: z.string(),
+    ip: z.string().nullable(),
+    request_id: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AuditEntry");
+
+export const AuditList = z.object({ entries: z.array(AuditEntrySchema), next_cursor: z.string().nullable() }).openapi("AuditList");
