@@ -1,6 +1,7 @@
 // Secrets are not in wrangler.toml (they live in .dev.vars locally and `wrangler secret put` in
-// production), so `wrangler types` cannot see them unless a .dev.vars exists. They are declared
-// optional here because the gateway must run (and refuse the admin API) when one is missing.
+// production), and `npm run types` deliberately ignores .dev.vars (--env-file=/dev/null) so the
+// generated Env does not depend on one developer's file. They are declared optional here because
+// the gateway must run (and refuse the admin API, or workflow minting) when one is missing.
 declare namespace Cloudflare {
   interface Env {
     ADMIN_TOKEN?: string;
