@@ -1,8 +1,10 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { readFile } from "node:fs/promises";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  const upstreamScript = await readFile(new URL("./test/fixtures/upstream-worker.js", import.meta.url), "utf8");
   return {
     plugins: [
       cloudflareTest({
@@ -14,6 +16,17 @@ export default defineConfig(async () => {
             TOKEN_SIGNING_KEY: "test-signing-key-0123456789abcdef0123456789abcdef",
             TEST_MIGRATIONS: migrations,
           },
+          // The main worker's outbound fetch goes to a real HTTP upstream served by an auxiliary
+          // worker (test/fixtures/upstream-worker.js); hosts it does not serve pass through.
+          outboundService: "test-upstream",
+          workers: [
+            {
+              name: "test-upstream",
+              modules: true,
+              script: upstreamScript,
+              compatibilityDate: "2026-04-26",
+            },
+          ],
         },
       }),
     ],

@@ -130,10 +130,12 @@ export class ClientAuthority extends DurableObject<Env> {
       const status = statusDenial(client);
       if (status) return deny(status);
     } else {
-      const status = statusDenial(client);
-      if (status) return deny(status);
+      // An unknown workflow is refused before the status: the edge refuses IDs D1 lacks without
+      // asking here, and the answer must not depend on whether KV remembered the absence.
       const workflow = this.workflows.get(proof.workflowId);
       if (!workflow) return deny("invalid_credentials");
+      const status = statusDenial(client);
+      if (status) return deny(status);
       // Not counted: the edge re-reads D1 and asks again, and that second call is the request.
       if (workflow.tokenId !== proof.tokenId) return { outcome: "stale_token" };
       if (workflow.status !== "active") return deny("workflow_inactive");
@@ -372,6 +374,9 @@ export class ClientAuthority extends DurableObject<Env> {
         allowedOrigins: patch.allowedOrigins ?? current.allowedOrigins,
         updatedAt: now,
       };
+      const fieldChanges = changes(current, next, { name: "name", status: "status", allowed_origins: "allowedOrigins" });
+      // Nothing to change: the same row, no write and no audit entry.
+      if (!rekey && Object.keys(fieldChanges).length === 0) return accept(current);
       if (rekey) {
         const minted = await this.mint(workflowId, client, now);
         if (!minted.ok) return minted;
@@ -385,10 +390,7 @@ export class ClientAuthority extends DurableObject<Env> {
       }
       const db = this.db();
       const { lastUsedAt: _lastUsed, ...columns } = next;
-      const details = {
-        changes: changes(current, next, { name: "name", status: "status", allowed_origins: "allowedOrigins" }),
-        rekeyed: rekey,
-      };
+      const details = { changes: fieldChanges, rekeyed: rekey };
       await db.batch([
         db.update(workflows).set(columns).where(eq(workflows.id, workflowId)),
         db.insert(auditLog).values(auditEntry(audit, rekey ? "workflow.rekey" : "workflow.update", { id: workflowId, clientId }, details, now)),
@@ -446,7 +448,7 @@ export class ClientAuthority extends DurableObject<Env> {
       if (!row) return refuse("not_found", "No such client.");
       const now = Date.now();
       const next = apply(row, now);
-      if (!next.ok) return next;
+      if (!next.ok || next.value === row) return next;
       const db = this.db();
       await db.batch([
         db.update(clients).set(clientColumns(next.value)).where(eq(clients.id, clientId)),

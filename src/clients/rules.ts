@@ -72,14 +72,15 @@ export function patchClient(row: ClientRow, patch: ClientPatch, now: number): Ou
   if (row.status === "revoked") return revokedRefusal();
   const limits = checkLimits(row.environment, patch);
   if (!limits.ok) return limits;
-  return accept({
-    ...row,
+  const next = {
     name: patch.name ?? row.name,
     rateLimit: patch.rate_limit ?? row.rateLimit,
     retentionDays: patch.retention_days ?? row.retentionDays,
     status: patch.status ?? row.status,
-    updatedAt: now,
-  });
+  };
+  // A PATCH that changes nothing returns the very same row: no write, no audit entry, same updated_at.
+  const unchanged = next.name === row.name && next.rateLimit === row.rateLimit && next.retentionDays === row.retentionDays && next.status === row.status;
+  return accept(unchanged ? row : { ...row, ...next, updatedAt: now });
 }
 
 /**

@@ -18,12 +18,9 @@ export const ERROR_STATUS = {
   workflow_token_invalidated: 401,
   origin_not_allowed: 403,
   not_found: 404,
-  method_not_allowed: 405,
   // A management call on a revoked/inactive client is a conflict with its state, not an auth failure.
   client_revoked_conflict: 409,
   client_inactive_conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
   rate_limit_exceeded: 429,
   internal_error: 500,
   upstream_unavailable: 502,

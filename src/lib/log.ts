@@ -9,8 +9,21 @@ export function log(level: "info" | "warn" | "error", event: string, fields: Rec
   else console.log(line);
 }
 
-/** An error's class and message, never its stack (stacks can hold request data in frames' text). */
+/**
+ * Storage errors quote their statement and its parameters (drizzle: "Failed query: … params: …"),
+ * which can include a secret's hash or a token; those parts are cut before anything is logged.
+ */
+export function redact(message: string): string {
+  return message
+    .replace(/params:[\s\S]*$/, "params: [redacted]")
+    .replace(/\b[0-9a-f]{64}\b/gi, "[hash]")
+    .replace(/\bsk_(live|test)_[0-9A-Za-z]+/g, "[secret]")
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, "[token]")
+    .slice(0, 300);
+}
+
+/** An error's class and redacted message, never its stack (frames' text can hold request data). */
 export function describeError(err: unknown): { error_name: string; error_message: string } {
-  if (err instanceof Error) return { error_name: err.name, error_message: err.message.slice(0, 300) };
+  if (err instanceof Error) return { error_name: err.name, error_message: redact(err.message) };
   return { error_name: typeof err, error_message: "non-Error thrown" };
 }

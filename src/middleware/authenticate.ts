@@ -34,7 +34,8 @@ function singleHeader(c: { req: { header(name: string): string | undefined } }, 
   if (value.includes(",")) {
     throw ApiError.invalidRequest([{ field: name, message: "Sent more than once." }]);
   }
-  return value.trim();
+  // An empty header is a missing one.
+  return value.trim() || undefined;
 }
 
 /**

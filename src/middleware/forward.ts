@@ -9,8 +9,17 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DROPPED_REQUEST_HEADERS = ["x-client-secret", "host", "connection", "keep-alive", "te", "upgrade", "proxy-authorization", "cf-connecting-ip", "cf-ray", "cf-visitor", "cf-worker"];
 
 function upstreamFor(env: Env, environment: "production" | "sandbox"): string | undefined {
-  const url = environment === "production" ? env.UPSTREAM_URL_PRODUCTION : env.UPSTREAM_URL_SANDBOX;
-  return url ? url.replace(/\/+$/, "") : undefined;
+  return (environment === "production" ? env.UPSTREAM_URL_PRODUCTION : env.UPSTREAM_URL_SANDBOX) || undefined;
+}
+
+/** The upstream base's path, then the request's path; the base's query (if any), then the request's. */
+function targetUrl(base: string, incoming: URL): string {
+  const target = new URL(base);
+  target.pathname = target.pathname.replace(/\/+$/, "") + incoming.pathname;
+  // The request's query goes on byte for byte (re-encoding would turn %20 into +).
+  const query = [target.search.slice(1), incoming.search.slice(1)].filter(Boolean).join("&");
+  target.search = query;
+  return target.toString();
 }
 
 /**
@@ -45,18 +54,25 @@ export const forward = () => async (c: Context<AppEnv>) => {
   headers.set("X-Request-Id", c.get("requestId"));
 
   const timeout = Number(c.env.UPSTREAM_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
+  // The timeout bounds the wait for the upstream's answer (its status and headers), not the
+  // streaming of its body: a slow stream that has started is passed on whole, not cut off.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException("The upstream did not answer in time.", "TimeoutError")), timeout);
   let response: Response;
   try {
-    response = await fetch(upstream + incoming.pathname + incoming.search, {
+    response = await fetch(targetUrl(upstream, incoming), {
       method: c.req.method,
       headers,
       body: c.req.method === "GET" || c.req.method === "HEAD" ? undefined : c.req.raw.body,
       redirect: "manual",
-      signal: AbortSignal.timeout(timeout),
+      signal: abort.signal,
     });
   } catch (err) {
     log("warn", "upstream_unavailable", { request_id: c.get("requestId"), client_id: credential.clientId, ...describeError(err) });
-    throw new ApiError("upstream_unavailable", "The upstream service could not be reached.");
+    // The request was admitted (and counted) before forwarding: its answer carries the limit headers too.
+    throw new ApiError("upstream_unavailable", "The upstream service could not be reached.", { headers: limitHeaders });
+  } finally {
+    clearTimeout(timer);
   }
   // Upstream headers are immutable on a fetched Response; copy them to add ours.
   const out = new Headers(response.headers);
