@@ -171,10 +171,11 @@ export function storedWindow(clientId: string): Promise<number[]> {
 // ---- usage, alerts, audit ---------------------------------------------------------------------
 
 /**
- * Edge-decided failed authentications reach the client's object in per-isolate batches about a
- * second later, and admitted requests' outcomes arrive via waitUntil: wait this long before a flush.
+ * Edge-decided failed authentications (and admitted requests' outcomes) reach the client's object
+ * from the isolate after the answer, in batches up to about a second later: wait this long before
+ * a flush whose figures must be complete.
  */
-export const EDGE_BATCH_SETTLE_MS = 1300;
+export const EDGE_BATCH_SETTLE_MS = 1500;
 
 /** Runs the client's Durable Object alarm (its usage/alert flush) now; false when none was scheduled. */
 export const flushUsage = (clientId: string): Promise<boolean> => runDurableObjectAlarm(authority(clientId));
@@ -253,4 +254,25 @@ export async function statusOf(res: Response | Promise<Response>): Promise<numbe
   const r = await res;
   await r.arrayBuffer();
   return r.status;
+}
+
+/**
+ * One app and one env (the real test env with `overrides`, e.g. an upstream URL) for a series of
+ * data-plane requests, each with its own execution context. Unlike callWithEnv, a request does not
+ * wait for its after-response work; `settle()` waits for all of it (outcome reports and batches).
+ */
+export function appWithEnv(overrides: Record<string, unknown>) {
+  const app = createApp();
+  const patched = { ...env, ...overrides } as Env;
+  const contexts: ExecutionContext[] = [];
+  return {
+    fetch(path: string, init: RequestInit = {}): Promise<Response> {
+      const ctx = createExecutionContext();
+      contexts.push(ctx);
+      return Promise.resolve(app.fetch(new Request(BASE + path, init), patched, ctx));
+    },
+    async settle(): Promise<void> {
+      await Promise.all(contexts.splice(0).map((ctx) => waitOnExecutionContext(ctx)));
+    },
+  };
 }

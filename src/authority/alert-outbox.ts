@@ -17,17 +17,27 @@ export interface StoredAlert {
 }
 
 export class AlertOutbox {
+  /** alert_last, mirrored in memory: asked on every counted request, written once an hour at most. */
+  private readonly last = new Map<string, number>();
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS alert_last (type TEXT PRIMARY KEY, at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS alert_outbox (
         id TEXT PRIMARY KEY, alert TEXT NOT NULL, in_d1 INTEGER NOT NULL DEFAULT 0,
         delivered INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL);`);
+    for (const row of sql.exec<{ type: string; at: number }>("SELECT type, at FROM alert_last")) this.last.set(row.type, row.at);
+  }
+
+  /** True while an alert of this type raised within the cooldown rules out another. */
+  cooling(type: AlertType, now: number, cooldownMs: number): boolean {
+    const at = this.last.get(type);
+    return at !== undefined && now - at < cooldownMs;
   }
 
   /** True (and recorded) when no alert of this type was raised within the cooldown. */
   claim(type: AlertType, now: number, cooldownMs: number): boolean {
-    const last = this.sql.exec<{ at: number }>("SELECT at FROM alert_last WHERE type = ?", type).toArray()[0];
-    if (last && now - last.at < cooldownMs) return false;
+    if (this.cooling(type, now, cooldownMs)) return false;
+    this.last.set(type, now);
     this.sql.exec("INSERT OR REPLACE INTO alert_last (type, at) VALUES (?, ?)", type, now);
     return true;
   }
@@ -51,7 +61,9 @@ export class AlertOutbox {
   /** Attempts every due delivery once; failures are rescheduled with exponential backoff. */
   async deliver(env: Env, now: number): Promise<void> {
     const url = env.ALERT_WEBHOOK_URL;
-    if (!url) {
+    // An unsigned alert cannot be trusted by its receiver: without the secret nothing is sent.
+    if (url && !env.ALERT_WEBHOOK_SECRET) log("warn", "alert_webhook_secret_missing", {});
+    if (!url || !env.ALERT_WEBHOOK_SECRET) {
       this.sql.exec("UPDATE alert_outbox SET delivered = 1 WHERE delivered = 0");
       this.prune();
       return;
@@ -72,7 +84,7 @@ export class AlertOutbox {
         triggered_at: new Date(alert.triggeredAt).toISOString(),
         details: alert.details,
       });
-      const ok = await deliver(url, env.ALERT_WEBHOOK_SECRET ?? "", body, Date.now());
+      const ok = await deliver(url, env.ALERT_WEBHOOK_SECRET, body, Date.now());
       const attempts = row.attempts + 1;
       if (ok || attempts >= MAX_ATTEMPTS) {
         if (!ok) log("warn", "alert_webhook_gave_up", { alert_id: alert.id, attempts });

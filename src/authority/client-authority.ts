@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { type Alert, ALERT_COOLDOWN_MS, ERROR_RATE_WINDOW_MS, FAILED_AUTH_WINDOW_MS, failedAuthentications, highErrorRate, rateLimitApproaching, unusualUsage } from "../alerts/rules";
+import { type Alert, ALERT_COOLDOWN_MS, ERROR_RATE_WINDOW_MS, FAILED_AUTH_THRESHOLD, FAILED_AUTH_WINDOW_MS, failedAuthentications, highErrorRate, rateLimitApproaching, unusualUsage } from "../alerts/rules";
 import { type AuditContext, auditEntry, changes } from "../audit/entry";
 import { newOpaqueId } from "../auth/credentials";
 import { timingSafeEqualHex } from "../auth/hash";
@@ -92,7 +92,12 @@ export class ClientAuthority extends DurableObject<Env> {
       this.sql.exec(`CREATE TABLE IF NOT EXISTS client_state (id INTEGER PRIMARY KEY CHECK (id = 1), row TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS workflow_state (id TEXT PRIMARY KEY, state TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS window_hits (ts INTEGER NOT NULL);
-        CREATE INDEX IF NOT EXISTS window_hits_ts ON window_hits (ts);`);
+        CREATE INDEX IF NOT EXISTS window_hits_ts ON window_hits (ts);
+        CREATE TABLE IF NOT EXISTS recent_failures (at INTEGER NOT NULL);`);
+      this.recentFailures = this.sql
+        .exec<{ at: number }>("SELECT at FROM recent_failures WHERE at > ? ORDER BY at", Date.now() - FAILED_AUTH_WINDOW_MS)
+        .toArray()
+        .map((r) => r.at);
       const stored = this.sql.exec<{ row: string }>("SELECT row FROM client_state WHERE id = 1").toArray()[0];
       if (stored) this.client = JSON.parse(stored.row) as ClientRow;
       for (const w of this.sql.exec<{ id: string; state: string }>("SELECT id, state FROM workflow_state")) {
@@ -109,6 +114,7 @@ export class ClientAuthority extends DurableObject<Env> {
   async admit(request: AdmitRequest): Promise<AdmitResult> {
     const client = await this.load(request.clientId);
     if (!client) return { outcome: "denied", code: "invalid_credentials" };
+    if (request.completions?.length) this.recordCompletions(client, request.completions);
     const now = Date.now();
     const proof = request.proof;
     const known = proof.kind === "workflow" && this.workflows.has(proof.workflowId);
@@ -154,11 +160,10 @@ export class ClientAuthority extends DurableObject<Env> {
     if (admitted) {
       this.sql.exec("INSERT INTO window_hits (ts) VALUES (?)", now);
       this.count(now, bucket, "admitted");
-      const alert = rateLimitApproaching(this.window.size, client.rateLimit);
+      const alert = this.outbox.cooling("rate_limit_approaching", now, ALERT_COOLDOWN_MS) ? null : rateLimitApproaching(this.window.size, client.rateLimit);
       if (alert) this.raise(alert, now);
-    } else {
-      this.count(now, bucket, "rate_limited", "rate_limit_exceeded");
     }
+    if (!admitted) this.count(now, bucket, "rate_limited", "rate_limit_exceeded");
     return {
       outcome: "decided",
       admitted,
@@ -170,14 +175,21 @@ export class ClientAuthority extends DurableObject<Env> {
     };
   }
 
-  /** The answer an admitted request got (reported by the edge after responding). */
-  async complete(clientId: string, completion: Completion): Promise<void> {
+  /** Answers of admitted requests, reported by the edge after responding when no admit call came along. */
+  async complete(clientId: string, completions: Completion[]): Promise<void> {
     const client = await this.load(clientId);
-    if (!client) return;
-    const bucket = this.workflows.has(completion.workflowId ?? "") ? completion.workflowId! : "";
+    if (client) this.recordCompletions(client, completions);
+  }
+
+  private recordCompletions(client: ClientRow, completions: Completion[]): void {
     const units = client.environment === "production" ? 1 : 0;
-    this.usage.complete(completion.admittedAt, bucket, completion.status, completion.responseMs, units, completion.code);
-    if (completion.status < 200 || completion.status >= 300) this.checkErrorRate(Date.now());
+    let failed = false;
+    for (const completion of completions) {
+      const bucket = this.workflows.has(completion.workflowId ?? "") ? completion.workflowId! : "";
+      this.usage.complete(completion.admittedAt, bucket, completion.status, completion.responseMs, units, completion.code);
+      failed ||= completion.status < 200 || completion.status >= 300;
+    }
+    if (failed) this.checkErrorRate(Date.now());
     this.scheduleFlush();
   }
 
@@ -185,16 +197,22 @@ export class ClientAuthority extends DurableObject<Env> {
   async recordFailedAuth(clientId: string, events: FailedAuthEvent[]): Promise<void> {
     const client = await this.load(clientId);
     if (!client) return;
-    for (const e of events) this.count(e.at, "", "failed_auth", e.code, Math.max(1, Math.floor(e.count)));
+    for (const e of events) {
+      // Malformed credential headers (400) count as requests with their error, not as failed authentications.
+      this.count(e.at, "", e.code === "invalid_request" ? "denied" : "failed_auth", e.code, Math.max(1, Math.floor(e.count)));
+    }
   }
 
   private count(at: number, bucket: string, kind: UsageKind, code?: string, n = 1): void {
     this.usage.record(at, bucket, kind, code, n);
-    if (kind === "failed_auth") {
+    // Alert bookkeeping is skipped while its alert cannot fire again anyway (once per hour).
+    if (kind === "failed_auth" && !this.outbox.cooling("failed_authentication", Date.now(), ALERT_COOLDOWN_MS)) {
       const now = Date.now();
-      this.recentFailures = this.recentFailures.filter((t) => t > now - FAILED_AUTH_WINDOW_MS);
-      // Only whether 5 fell within a minute matters, so a few per event suffice.
-      for (let i = 0; i < Math.min(n, 5); i++) this.recentFailures.push(at);
+      // Only whether 5 fell within a minute matters: the newest 5 suffice, kept across restarts.
+      for (let i = 0; i < Math.min(n, FAILED_AUTH_THRESHOLD); i++) this.recentFailures.push(at);
+      this.recentFailures = this.recentFailures.filter((t) => t > now - FAILED_AUTH_WINDOW_MS).sort((a, b) => a - b).slice(-FAILED_AUTH_THRESHOLD);
+      this.sql.exec("DELETE FROM recent_failures");
+      for (const t of this.recentFailures) this.sql.exec("INSERT INTO recent_failures (at) VALUES (?)", t);
       const alert = failedAuthentications(this.recentFailures.filter((t) => t > now - FAILED_AUTH_WINDOW_MS).length);
       if (alert) this.raise(alert, now);
     }
@@ -203,6 +221,7 @@ export class ClientAuthority extends DurableObject<Env> {
   }
 
   private checkErrorRate(now: number): void {
+    if (this.outbox.cooling("high_error_rate", now, ALERT_COOLDOWN_MS)) return;
     const { requests, failed } = this.usage.since(now - ERROR_RATE_WINDOW_MS);
     const alert = highErrorRate(requests, failed);
     if (alert) this.raise(alert, now);
@@ -242,8 +261,10 @@ export class ClientAuthority extends DurableObject<Env> {
       }
       await this.outbox.deliver(this.env, now);
     }
-    const next = this.outbox.nextAttemptAt();
-    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 1000));
+    // Requests counted while this alarm ran (flushPending) need their flush on time: a webhook's
+    // backoff must never postpone it.
+    const next = Math.min(this.outbox.nextAttemptAt() ?? Infinity, this.flushPending ? Date.now() + FLUSH_INTERVAL_MS : Infinity);
+    if (next !== Infinity) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 1000));
   }
 
   private async flush(now: number): Promise<void> {
@@ -251,6 +272,8 @@ export class ClientAuthority extends DurableObject<Env> {
     const lastHour = this.usage.since(now - 3_600_000).requests;
     const unusual = unusualUsage(lastHour, this.usage.trailingHourlyMean(now));
     if (unusual) this.raise(unusual, now);
+    // Successes can carry the 5-minute count to 20 after the failures came in: check here too.
+    this.checkErrorRate(now);
     this.flushPending = false;
 
     const totals = this.usage.hourTotals();

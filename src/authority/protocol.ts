@@ -13,6 +13,8 @@ export type CredentialProof =
 export interface AdmitRequest {
   clientId: string;
   proof: CredentialProof;
+  /** Answers of earlier admitted requests of this client, carried along instead of a call of their own. */
+  completions?: Completion[];
 }
 
 export type DenialCode =

@@ -47,17 +47,26 @@ function singleHeader(c: { req: { header(name: string): string | undefined } }, 
 export const authenticate = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const clientId = singleHeader(c, "X-Client-ID");
-    const secret = singleHeader(c, "X-Client-Secret");
-    const workflowId = singleHeader(c, "X-Workflow-ID");
-
-    if (secret !== undefined && workflowId !== undefined) {
-      throw ApiError.invalidRequest(
-        [{ field: "X-Workflow-ID", message: "Send either X-Client-Secret or X-Workflow-ID, not both." }],
-        "Send either X-Client-Secret or X-Workflow-ID, not both.",
-      );
+    // A request that names one of our client IDs counts for it whatever its outcome (contract).
+    const named = clientId ? clientIdEnvironment(clientId) : null;
+    let secret: string | undefined;
+    let workflowId: string | undefined;
+    try {
+      secret = singleHeader(c, "X-Client-Secret");
+      workflowId = singleHeader(c, "X-Workflow-ID");
+      if (secret !== undefined && workflowId !== undefined) {
+        throw ApiError.invalidRequest(
+          [{ field: "X-Workflow-ID", message: "Send either X-Client-Secret or X-Workflow-ID, not both." }],
+          "Send either X-Client-Secret or X-Workflow-ID, not both.",
+        );
+      }
+    } catch (err) {
+      const ctx = executionContext(c);
+      if (named && ctx && err instanceof ApiError) recordEdgeFailure(c.env, ctx, clientId!, err.wireCode);
+      throw err;
     }
     if (!clientId) throw missingCredentials();
-    const environment = clientIdEnvironment(clientId);
+    const environment = named;
     if (!environment) {
       // Not one of our IDs: there is no client to count it for, and no storage is touched.
       throw secret === undefined && workflowId === undefined ? missingCredentials() : invalidCredentials();

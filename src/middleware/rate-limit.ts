@@ -1,12 +1,12 @@
 import { createMiddleware } from "hono/factory";
 import { rememberWrong } from "../auth/wrong-secrets";
-import type { AdmitResult, Completion } from "../authority/protocol";
+import type { AdmitRequest, AdmitResult } from "../authority/protocol";
 import { authorityFor } from "../authority/stub";
 import type { AppEnv, Credential } from "../context";
 import { ApiError } from "../lib/errors";
-import { describeError, log } from "../lib/log";
-import { afterResponse } from "../lib/wait-until";
+import { executionContext } from "../lib/wait-until";
 import { rateLimitHeaders, retryAfterSeconds } from "../ratelimit/headers";
+import { queueCompletion, takeCompletions } from "../usage/completions";
 import { invalidCredentials, workflowProof } from "./authenticate";
 import { storageUnavailable } from "./fail-closed";
 
@@ -15,13 +15,20 @@ const DENIAL_MESSAGES = {
   client_inactive: "This client is inactive.",
   client_revoked: "This client has been revoked.",
   workflow_inactive: "This workflow is inactive.",
-  workflow_token_invalidated: "This workflow's token was minted from a secret that is no longer valid; re-key the workflow with the current secret.",
+  workflow_token_invalidated:
+    "This workflow's token was minted from a secret that is no longer valid; re-key the workflow with the current secret.",
   origin_not_allowed: "This origin is not allowed for this workflow.",
 } as const;
 
+/**
+ * Concurrent requests are not coalesced into one call: workerd refuses to let one request resolve
+ * a promise another request waits on ("Cannot perform I/O on behalf of a different request"), so
+ * every request makes its own call. What does ride along is the client's queued usage reports.
+ */
 async function ask(env: Env, credential: Credential): Promise<AdmitResult> {
+  const request: AdmitRequest = { clientId: credential.clientId, proof: credential.proof, completions: takeCompletions(env, credential.clientId) };
   try {
-    return await authorityFor(env, credential.clientId).admit({ clientId: credential.clientId, proof: credential.proof });
+    return await authorityFor(env, credential.clientId).admit(request);
   } catch (err) {
     throw storageUnavailable(err);
   }
@@ -30,7 +37,7 @@ async function ask(env: Env, credential: Credential): Promise<AdmitResult> {
 /**
  * The one call to the client's Durable Object: it confirms the proof against the client's current
  * state (status, secret versions, workflow) and, only if that holds, counts the request in the
- * exact sliding window. Refused requests, at either step, are not counted.
+ * exact sliding window. Refused requests, at either step, are not counted in the window.
  */
 export const rateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -38,7 +45,7 @@ export const rateLimit = () =>
     let credential = c.get("credential");
     let result = await ask(c.env, credential);
     if (result.outcome === "stale_token" && credential.proof.kind === "workflow") {
-      // KV lagged behind a re-key or a creation: D1's primary has the current token.
+      // KV (or this isolate) lagged behind a re-key or a creation: D1's primary has the current token.
       const proof = credential.proof;
       credential = { ...credential, proof: await workflowProof(c.env, credential.clientId, proof.workflowId, proof.origin, true) };
       c.set("credential", credential);
@@ -60,21 +67,12 @@ export const rateLimit = () =>
     }
     c.set("rateLimit", state);
     await next();
-    const completion = {
+    // After the answer: the client's object learns how it went (success, units, response time).
+    queueCompletion(c.env, executionContext(c), credential.clientId, {
       admittedAt: result.now,
       workflowId: credential.workflowId,
       status: c.res.status,
       responseMs: Date.now() - startedAt,
       code: c.error instanceof ApiError ? c.error.wireCode : undefined,
-    };
-    // After the answer: the client's object learns how it went (success, units, response time).
-    afterResponse(c, reportCompletion(c.env, credential.clientId, completion));
+    });
   });
-
-async function reportCompletion(env: Env, clientId: string, completion: Completion): Promise<void> {
-  try {
-    await authorityFor(env, clientId).complete(clientId, completion);
-  } catch (err) {
-    log("warn", "usage_completion_lost", { client_id: clientId, ...describeError(err) });
-  }
-}

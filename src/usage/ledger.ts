@@ -74,7 +74,7 @@ export class UsageLedger {
       ok ? units : 0,
       Math.max(0, Math.round(responseMs)),
     );
-    if (!ok) this.error(minute, workflowId, code ?? (status >= 500 ? "upstream_5xx" : "upstream_4xx"));
+    if (!ok) this.error(minute, workflowId, code ?? (status >= 500 ? "upstream_5xx" : status >= 400 ? "upstream_4xx" : "upstream_3xx"));
   }
 
   private error(minute: number, workflowId: string, code: string, n = 1): void {
