@@ -647,6 +647,14 @@ async function accuracyRun(base, name, description, limit, requestFor) {
     }
   }
   const fullWindows = windows.slice(0, lastWindowSeconds !== null && lastWindowSeconds < 60 ? -1 : undefined);
+  // Under-admission: a 429 is certainly wrong when even every admission that could have been
+  // decided before it, within its trailing 60 s, numbers fewer than the limit.
+  let wronglyRejected = 0;
+  for (const r of samples) {
+    if (r.status !== 429) continue;
+    const possible = admitted.filter((a) => a.sent < r.received && a.received > r.sent - 60_000).length;
+    if (possible < limit) wronglyRejected++;
+  }
   return {
     name,
     description,
@@ -657,6 +665,9 @@ async function accuracyRun(base, name, description, limit, requestFor) {
     over_admitted: fullWindows.reduce((sum, w) => sum + Math.max(0, w - limit), 0),
     under_admitted: fullWindows.reduce((sum, w) => sum + Math.max(0, limit - w), 0),
     max_admitted_in_any_60s: maxIn60,
+    /** 429s answered while certainly fewer than `limit` had been admitted in the trailing 60 s. */
+    wrongly_rejected: wronglyRejected,
+    first_admission_after_s: admitted.length ? Math.round((Math.min(...admitted.map((a) => a.sent)) - start) / 100) / 10 : null,
     offered: samples.length,
     /** Requests that got no answer (connection error or timeout): admitted or not, unknown. */
     unknown_outcomes: samples.filter((s) => s.status === 0).length,
@@ -812,6 +823,7 @@ function renderMarkdown(out) {
     { title: "admitted per 60 s window", left: true, get: (r) => r.windows.join(", ") + (r.last_window_seconds < 60 ? ` (last: first ${r.last_window_seconds} s)` : "") },
     { title: "÷ limit", left: true, get: (r) => r.admitted_per_limit.map((v) => v.toFixed(2)).join(", ") },
     { title: "max in any 60 s", get: (r) => String(r.max_admitted_in_any_60s) },
+    { title: "wrongly refused", get: (r) => String(r.wrongly_rejected) },
     { title: "offered", get: (r) => String(r.offered) },
     { title: "answers", left: true, get: (r) => Object.entries(r.statuses).map(([s, c]) => `${s}: ${c}`).join(", ") },
   ]);
@@ -819,6 +831,7 @@ function renderMarkdown(out) {
   const warnings = [
     ...out.scenarios.filter((r) => r.unexpected_answers || r.errors).map((r) => `- ${r.name}: ${r.unexpected_answers} unexpected answers, ${r.errors} connection errors or timeouts (see "answers")`),
     ...out.accuracy.filter((a) => a.unknown_outcomes).map((a) => `- accuracy ${a.name}: ${a.unknown_outcomes} requests got no answer, so its windows may undercount`),
+    ...out.accuracy.filter((a) => a.wrongly_rejected).map((a) => `- accuracy ${a.name}: ${a.wrongly_rejected} requests were refused (429) while fewer than ${a.limit} had been admitted in their trailing 60 s`),
     ...(out.memory_mb === null
       ? [`- memory: the workerd process running the Worker died during the memory phase (last seen at ${fmt(out.memory_last_seen_mb, 1)} MB); the phase stopped there`]
       : []),
