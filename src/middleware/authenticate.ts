@@ -6,7 +6,7 @@ import { isKnownWrong } from "../auth/wrong-secrets";
 import type { CredentialProof } from "../authority/protocol";
 import type { AppEnv, Credential } from "../context";
 import { ApiError } from "../lib/errors";
-import { executionContext } from "../lib/wait-until";
+import { executionContext } from "../lib/execution-context";
 import { recordEdgeFailure } from "../usage/edge-failures";
 import { storageUnavailable } from "./fail-closed";
 import { cachedToken, tokenFromDatabase } from "../workflows/token-cache";

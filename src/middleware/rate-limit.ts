@@ -4,7 +4,7 @@ import type { AdmitRequest, AdmitResult } from "../authority/protocol";
 import { authorityFor } from "../authority/stub";
 import type { AppEnv, Credential } from "../context";
 import { ApiError } from "../lib/errors";
-import { executionContext } from "../lib/wait-until";
+import { executionContext } from "../lib/execution-context";
 import { rateLimitHeaders, retryAfterSeconds } from "../ratelimit/headers";
 import { queueCompletion, takeCompletions } from "../usage/completions";
 import { invalidCredentials, workflowProof } from "./authenticate";

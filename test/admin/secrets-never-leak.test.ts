@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/auth/hash";
-import { ADMIN_TOKEN, call, env, withSecret } from "../helpers";
+import { ADMIN_TOKEN, admin, call, env, withSecret } from "../helpers";
 
 interface Recorded {
   label: string;
@@ -21,16 +21,7 @@ const logged: string[] = [];
 
 /** Every response is read whole and kept: its status, each header, its body. */
 async function send(label: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await call(path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${ADMIN_TOKEN}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return record(label, res);
+  return record(label, await admin(method, path, body, headers));
 }
 
 async function record(label: string, res: Response) {
