@@ -17,7 +17,17 @@ import autocannon from "autocannon";
 import { Buffer } from "node:buffer";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, renameSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+  renameSync,
+} from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -46,7 +56,9 @@ const args = new Set(process.argv.slice(2));
  * would mostly measure the disk (creating a client's object costs ~4× more there; see README).
  */
 const PERSIST_ON_DISK = args.has("--persist-on-disk") || !existsSync("/dev/shm");
-const PERSIST_DIR = PERSIST_ON_DISK ? path.join(STATE_DIR, "data") : path.join("/dev/shm", `nafsi-bench-${process.pid}`);
+const PERSIST_DIR = PERSIST_ON_DISK
+  ? path.join(STATE_DIR, "data")
+  : path.join("/dev/shm", `nafsi-bench-${process.pid}`);
 const num = (name, fallback) => {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
@@ -79,10 +91,20 @@ const HARD_DEADLINE_MS = 7 * 60_000;
 /** The memory phase uses no further clients past this (from the start), so the run stays under 5 minutes. */
 const MEMORY_DEADLINE_MS = 275_000;
 
-const ALL_SCENARIOS = ["baseline", "secret", "workflow", "flood", "junk", "peer-cf-ratelimit", "peer-hono-rate-limiter"];
+const ALL_SCENARIOS = [
+  "baseline",
+  "secret",
+  "workflow",
+  "flood",
+  "junk",
+  "peer-cf-ratelimit",
+  "peer-hono-rate-limiter",
+];
 /** The order they run in, in every round (see main). */
 const RUN_ORDER = ["baseline", "peer-cf-ratelimit", "peer-hono-rate-limiter", "junk", "flood", "secret", "workflow"];
-const SELECTED = process.env.BENCH_SCENARIOS ? process.env.BENCH_SCENARIOS.split(",").map((s) => s.trim()) : ALL_SCENARIOS;
+const SELECTED = process.env.BENCH_SCENARIOS
+  ? process.env.BENCH_SCENARIOS.split(",").map((s) => s.trim())
+  : ALL_SCENARIOS;
 
 const startedAt = new Date();
 const t0 = performance.now();
@@ -97,7 +119,12 @@ const children = new Set();
 const workerdPids = new Set();
 
 function startChild(argv, options = {}) {
-  const child = spawn(process.execPath, argv, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], ...options });
+  const child = spawn(process.execPath, argv, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...options,
+  });
   children.add(child);
   child.on("exit", () => children.delete(child));
   return child;
@@ -121,7 +148,8 @@ async function stopEverything() {
     }
   }
   const until = Date.now() + 5000;
-  while (Date.now() < until && ([...children].some((c) => alive(c.pid)) || [...workerdPids].some(alive))) await sleep(100);
+  while (Date.now() < until && ([...children].some((c) => alive(c.pid)) || [...workerdPids].some(alive)))
+    await sleep(100);
   for (const child of children) {
     try {
       process.kill(-child.pid, "SIGKILL");
@@ -147,15 +175,25 @@ async function fail(err) {
   await stopEverything();
   process.exit(1);
 }
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => fail(new Error(`interrupted by ${signal}`)));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"])
+  process.on(signal, () => fail(new Error(`interrupted by ${signal}`)));
 process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
-const deadline = setTimeout(() => fail(new Error(`still running after ${HARD_DEADLINE_MS / 60000} minutes`)), HARD_DEADLINE_MS);
+const deadline = setTimeout(
+  () => fail(new Error(`still running after ${HARD_DEADLINE_MS / 60000} minutes`)),
+  HARD_DEADLINE_MS,
+);
 deadline.unref();
 
 function runSync(argv, what) {
-  const result = spawnSync(process.execPath, argv, { cwd: ROOT, env: wranglerEnv(), encoding: "utf8", timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync(process.execPath, argv, {
+    cwd: ROOT,
+    env: wranglerEnv(),
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (result.status !== 0)
+    throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -269,7 +307,12 @@ function rssMb(pid, field = "VmRSS") {
   }
 }
 /** VmRSS and its parts: anonymous (heaps), file-backed and shared-memory mappings. */
-const rssParts = (pid) => ({ rss_mb: rssMb(pid), anon_mb: rssMb(pid, "RssAnon"), file_mb: rssMb(pid, "RssFile"), shmem_mb: rssMb(pid, "RssShmem") });
+const rssParts = (pid) => ({
+  rss_mb: rssMb(pid),
+  anon_mb: rssMb(pid, "RssAnon"),
+  file_mb: rssMb(pid, "RssFile"),
+  shmem_mb: rssMb(pid, "RssShmem"),
+});
 
 // ---- HTTP helpers ---------------------------------------------------------------------------
 
@@ -289,7 +332,10 @@ function request(base, method, urlPath, { headers = {}, body, agent = adminAgent
       {
         method,
         agent,
-        headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) },
+        headers: {
+          ...headers,
+          ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}),
+        },
         timeout: timeoutMs,
       },
       (res) => {
@@ -350,7 +396,12 @@ function checkConfigInSync() {
       if (section === "vars") out.add(`var ${key}`);
       else if (section === "migrations" && /classes$/.test(key)) {
         for (const cls of value.match(/"([^"]+)"/g) ?? []) out.add(`durable object class ${cls}`);
-      } else if (section && section !== "migrations" && section !== "triggers" && ["binding", "name", "class_name"].includes(key)) {
+      } else if (
+        section &&
+        section !== "migrations" &&
+        section !== "triggers" &&
+        ["binding", "name", "class_name"].includes(key)
+      ) {
         out.add(`[[${section}]] ${key} = ${value}`);
       }
     }
@@ -362,9 +413,15 @@ function checkConfigInSync() {
   if (missing.length) {
     throw new Error(`bench/wrangler.toml is missing what wrangler.toml has; add it:\n  ${missing.join("\n  ")}`);
   }
-  const limits = [...readFileSync(CONFIG, "utf8").matchAll(/name = "(CF_RL_\w+)"[^\n]*\n[^\n]*\n\s*simple = \{ limit = (\d+)/g)];
+  const limits = [
+    ...readFileSync(CONFIG, "utf8").matchAll(/name = "(CF_RL_\w+)"[^\n]*\n[^\n]*\n\s*simple = \{ limit = (\d+)/g),
+  ];
   const byName = Object.fromEntries(limits.map((m) => [m[1], Number(m[2])]));
-  if (byName.CF_RL_THROUGHPUT !== PEER_THROUGHPUT_LIMIT || byName.CF_RL_ACCURACY !== PEER_ACCURACY_LIMIT || SETTINGS.accuracy_limit !== PEER_ACCURACY_LIMIT) {
+  if (
+    byName.CF_RL_THROUGHPUT !== PEER_THROUGHPUT_LIMIT ||
+    byName.CF_RL_ACCURACY !== PEER_ACCURACY_LIMIT ||
+    SETTINGS.accuracy_limit !== PEER_ACCURACY_LIMIT
+  ) {
     throw new Error(`peer limits in bench/wrangler.toml (${JSON.stringify(byName)}) do not match bench/run.mjs`);
   }
 }
@@ -387,8 +444,13 @@ async function startGateway() {
   const bundle = path.join(BUILD_DIR, "worker.js");
   if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}`);
 
-  say(`applying D1 migrations to ${path.relative(ROOT, PERSIST_DIR).startsWith("..") ? PERSIST_DIR : path.relative(ROOT, PERSIST_DIR)}`);
-  runSync([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "-c", CONFIG, "--persist-to", PERSIST_DIR], "migrations");
+  say(
+    `applying D1 migrations to ${path.relative(ROOT, PERSIST_DIR).startsWith("..") ? PERSIST_DIR : path.relative(ROOT, PERSIST_DIR)}`,
+  );
+  runSync(
+    [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "-c", CONFIG, "--persist-to", PERSIST_DIR],
+    "migrations",
+  );
 
   const port = await freePort();
   const adminToken = "bench_admin_" + randomBytes(24).toString("base64url");
@@ -396,10 +458,27 @@ async function startGateway() {
   say(`starting wrangler dev on ${HOST}:${port}`);
   const child = startChild(
     [
-      WRANGLER, "dev", bundle, "--no-bundle", "-c", CONFIG,
-      "--persist-to", PERSIST_DIR, "--log-level", "warn", "--ip", HOST, "--port", String(port),
-      "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false",
-      "--var", `ADMIN_TOKEN:${adminToken}`, "--var", `TOKEN_SIGNING_KEY:${signingKey}`,
+      WRANGLER,
+      "dev",
+      bundle,
+      "--no-bundle",
+      "-c",
+      CONFIG,
+      "--persist-to",
+      PERSIST_DIR,
+      "--log-level",
+      "warn",
+      "--ip",
+      HOST,
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(await freePort()),
+      "--show-interactive-dev-session=false",
+      "--var",
+      `ADMIN_TOKEN:${adminToken}`,
+      "--var",
+      `TOKEN_SIGNING_KEY:${signingKey}`,
     ],
     { env: wranglerEnv() },
   );
@@ -421,10 +500,19 @@ async function startGateway() {
       const lines = (partial + text).split("\n");
       partial = lines.pop() ?? "";
       for (const raw of lines) {
-        const line = raw.split("\u001b").map((part) => part.replace(/^\[[0-9;]*m/, "")).join("");
+        const line = raw
+          .split("\u001b")
+          .map((part) => part.replace(/^\[[0-9;]*m/, ""))
+          .join("");
         const m = /\[ERROR\]\s*(.*)$/.exec(line);
         if (!m) continue;
-        const kind = m[1].replace(/"at":"[^"]*",?/g, "").replace(/reference = \w+/g, "reference = …").replace(/[0-9a-f]{16,}/g, "…").replace(/\d+/g, "N").slice(0, 120).trim();
+        const kind = m[1]
+          .replace(/"at":"[^"]*",?/g, "")
+          .replace(/reference = \w+/g, "reference = …")
+          .replace(/[0-9a-f]{16,}/g, "…")
+          .replace(/\d+/g, "N")
+          .slice(0, 120)
+          .trim();
         errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
       }
     };
@@ -520,14 +608,20 @@ function junkRequests(clients, count) {
     (i) => ({ id: clients[i % clients.length].id, secret: `sk_live_${randomBase62(28)}` }),
     (i) => ({ id: clients[i % clients.length].id, secret: `sk_live_${randomBase62(28)}` }),
     (i) => ({ id: clients[i % clients.length].id, secret: `sk_test_${randomBase62(28)}` }),
-    (i) => ({ id: ["' OR 1=1 --", "nafsi_live_", `NAFSI_LIVE_${randomBase62(28)}`, `nafsi_prod_${randomBase62(28)}`][i % 4], secret: `sk_live_${randomBase62(28)}` }),
+    (i) => ({
+      id: ["' OR 1=1 --", "nafsi_live_", `NAFSI_LIVE_${randomBase62(28)}`, `nafsi_prod_${randomBase62(28)}`][i % 4],
+      secret: `sk_live_${randomBase62(28)}`,
+    }),
     (i) => ({ id: clients[i % clients.length].id, secret: undefined }),
     (i) => ({ id: clients[i % clients.length].id, secret: clients[(i + 1) % clients.length].secret }),
     (i) => ({ id: clients[(i + 7) % clients.length].id, secret: clients[(i + 3) % clients.length].secret }),
   ];
   return Array.from({ length: count }, (_, i) => {
     const { id, secret } = kinds[i % kinds.length](i);
-    return { path: "/v1/bench", headers: secret === undefined ? { "X-Client-ID": id } : { "X-Client-ID": id, "X-Client-Secret": secret } };
+    return {
+      path: "/v1/bench",
+      headers: secret === undefined ? { "X-Client-ID": id } : { "X-Client-ID": id, "X-Client-Secret": secret },
+    };
   });
 }
 
@@ -667,7 +761,9 @@ async function accuracyRun(base, name, description, limit, requestFor) {
     max_admitted_in_any_60s: maxIn60,
     /** 429s answered while certainly fewer than `limit` had been admitted in the trailing 60 s. */
     wrongly_rejected: wronglyRejected,
-    first_admission_after_s: admitted.length ? Math.round((Math.min(...admitted.map((a) => a.sent)) - start) / 100) / 10 : null,
+    first_admission_after_s: admitted.length
+      ? Math.round((Math.min(...admitted.map((a) => a.sent)) - start) / 100) / 10
+      : null,
     offered: samples.length,
     /** Requests that got no answer (connection error or timeout): admitted or not, unknown. */
     unknown_outcomes: samples.filter((s) => s.status === 0).length,
@@ -679,7 +775,12 @@ async function accuracyRun(base, name, description, limit, requestFor) {
 
 async function memoryRun(gw) {
   const pid = gw.runtime?.pid;
-  const processes = () => workerdUnder(gw.child.pid).map((w) => ({ pid: w.pid, role: w.pid === pid ? "worker" : "proxy", ...rssParts(w.pid) }));
+  const processes = () =>
+    workerdUnder(gw.child.pid).map((w) => ({
+      pid: w.pid,
+      role: w.pid === pid ? "worker" : "proxy",
+      ...rssParts(w.pid),
+    }));
   const before = pid ? rssMb(pid) : null;
   const beforeAll = processes();
   const count = SETTINGS.memory_clients;
@@ -694,7 +795,8 @@ async function memoryRun(gw) {
       body: { count: n, rate_limit: 100 },
       timeoutMs: 120_000,
     });
-    if (res.status !== 201 || !Array.isArray(res.json?.clients)) throw new Error(`seeding answered ${res.status}: ${res.text.slice(0, 300)}`);
+    if (res.status !== 201 || !Array.isArray(res.json?.clients))
+      throw new Error(`seeding answered ${res.status}: ${res.text.slice(0, 300)}`);
     return res.json.clients;
   });
   const clients = chunks.flat();
@@ -753,7 +855,12 @@ async function memoryRun(gw) {
       if (attempt === 0) used++;
       let outcome;
       try {
-        outcome = (await request(gw.base, "GET", "/v1/memory", { headers: { "X-Client-ID": c.id, "X-Client-Secret": c.secret }, timeoutMs: 15_000 })).status;
+        outcome = (
+          await request(gw.base, "GET", "/v1/memory", {
+            headers: { "X-Client-ID": c.id, "X-Client-Secret": c.secret },
+            timeoutMs: 15_000,
+          })
+        ).status;
       } catch (err) {
         outcome = `error ${err.code ?? err.message}`;
       }
@@ -798,12 +905,17 @@ const errorDelta = (before, after) =>
       .filter(([, v]) => v > 0),
   );
 
-const fmt = (v, digits = 2) => (v === null || v === undefined ? "-" : typeof v === "number" ? v.toFixed(digits) : String(v));
+const fmt = (v, digits = 2) =>
+  v === null || v === undefined ? "-" : typeof v === "number" ? v.toFixed(digits) : String(v);
 
 function table(rows, columns) {
   const widths = columns.map((c) => Math.max(c.title.length, ...rows.map((r) => c.get(r).length)));
-  const line = (cells) => "| " + cells.map((cell, i) => (columns[i].left ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ") + " |";
-  const rule = "|" + widths.map((w, i) => (columns[i].left ? ":" + "-".repeat(w + 1) : "-".repeat(w + 1) + ":")).join("|") + "|";
+  const line = (cells) =>
+    "| " +
+    cells.map((cell, i) => (columns[i].left ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ") +
+    " |";
+  const rule =
+    "|" + widths.map((w, i) => (columns[i].left ? ":" + "-".repeat(w + 1) : "-".repeat(w + 1) + ":")).join("|") + "|";
   return [line(columns.map((c) => c.title)), rule, ...rows.map((r) => line(columns.map((c) => c.get(r))))].join("\n");
 }
 
@@ -815,28 +927,65 @@ function renderMarkdown(out) {
     { title: "p99 ms", get: (r) => fmt(r.p99_ms) },
     { title: "× baseline", get: (r) => fmt(r.ratio_to_baseline) },
     { title: "workerd CPU ms/req", get: (r) => fmt(r.worker_cpu_ms_per_request, 3) },
-    { title: "answers", left: true, get: (r) => (r.skipped ? r.skipped : Object.entries(r.statuses ?? {}).map(([s, c]) => `${s}: ${c}`).join(", ")) },
+    {
+      title: "answers",
+      left: true,
+      get: (r) =>
+        r.skipped
+          ? r.skipped
+          : Object.entries(r.statuses ?? {})
+              .map(([s, c]) => `${s}: ${c}`)
+              .join(", "),
+    },
   ]);
   const accuracyTable = table(out.accuracy, [
     { title: "limiter", left: true, get: (r) => r.name },
     { title: "limit", get: (r) => String(r.limit) },
-    { title: "admitted per 60 s window", left: true, get: (r) => r.windows.join(", ") + (r.last_window_seconds < 60 ? ` (last: first ${r.last_window_seconds} s)` : "") },
+    {
+      title: "admitted per 60 s window",
+      left: true,
+      get: (r) =>
+        r.windows.join(", ") + (r.last_window_seconds < 60 ? ` (last: first ${r.last_window_seconds} s)` : ""),
+    },
     { title: "÷ limit", left: true, get: (r) => r.admitted_per_limit.map((v) => v.toFixed(2)).join(", ") },
     { title: "max in any 60 s", get: (r) => String(r.max_admitted_in_any_60s) },
     { title: "wrongly refused", get: (r) => String(r.wrongly_rejected) },
     { title: "offered", get: (r) => String(r.offered) },
-    { title: "answers", left: true, get: (r) => Object.entries(r.statuses).map(([s, c]) => `${s}: ${c}`).join(", ") },
+    {
+      title: "answers",
+      left: true,
+      get: (r) =>
+        Object.entries(r.statuses)
+          .map(([s, c]) => `${s}: ${c}`)
+          .join(", "),
+    },
   ]);
   const m = out.machine;
   const warnings = [
-    ...out.scenarios.filter((r) => r.unexpected_answers || r.errors).map((r) => `- ${r.name}: ${r.unexpected_answers} unexpected answers, ${r.errors} connection errors or timeouts (see "answers")`),
-    ...out.accuracy.filter((a) => a.unknown_outcomes).map((a) => `- accuracy ${a.name}: ${a.unknown_outcomes} requests got no answer, so its windows may undercount`),
-    ...out.accuracy.filter((a) => a.wrongly_rejected).map((a) => `- accuracy ${a.name}: ${a.wrongly_rejected} requests were refused (429) while fewer than ${a.limit} had been admitted in their trailing 60 s`),
+    ...out.scenarios
+      .filter((r) => r.unexpected_answers || r.errors)
+      .map(
+        (r) =>
+          `- ${r.name}: ${r.unexpected_answers} unexpected answers, ${r.errors} connection errors or timeouts (see "answers")`,
+      ),
+    ...out.accuracy
+      .filter((a) => a.unknown_outcomes)
+      .map((a) => `- accuracy ${a.name}: ${a.unknown_outcomes} requests got no answer, so its windows may undercount`),
+    ...out.accuracy
+      .filter((a) => a.wrongly_rejected)
+      .map(
+        (a) =>
+          `- accuracy ${a.name}: ${a.wrongly_rejected} requests were refused (429) while fewer than ${a.limit} had been admitted in their trailing 60 s`,
+      ),
     ...(out.memory_mb === null
-      ? [`- memory: the workerd process running the Worker died during the memory phase (last seen at ${fmt(out.memory_last_seen_mb, 1)} MB); the phase stopped there`]
+      ? [
+          `- memory: the workerd process running the Worker died during the memory phase (last seen at ${fmt(out.memory_last_seen_mb, 1)} MB); the phase stopped there`,
+        ]
       : []),
     ...(out.memory_detail.clients < out.memory_detail.clients_planned
-      ? [`- memory: only ${out.memory_detail.clients} of ${out.memory_detail.clients_planned} clients were used before the time limit`]
+      ? [
+          `- memory: only ${out.memory_detail.clients} of ${out.memory_detail.clients_planned} clients were used before the time limit`,
+        ]
       : []),
   ];
   return [
@@ -849,7 +998,11 @@ function renderMarkdown(out) {
     "",
     accuracyTable,
     "",
-    `Memory (workerd running the Worker, VmRSS): ${fmt(out.memory_before_mb, 1)} MB before, ${fmt(out.memory_mb, 1)} MB after ${out.memory_detail?.clients ?? "-"} distinct clients were created and used once each (+${fmt(out.memory_delta_mb, 1)} MB; peak ${fmt(out.memory_peak_mb, 1)} MB); their first requests were answered ${Object.entries(out.memory_detail?.use_statuses ?? {}).map(([s, c]) => `${s}: ${c}`).join(", ")}.`,
+    `Memory (workerd running the Worker, VmRSS): ${fmt(out.memory_before_mb, 1)} MB before, ${fmt(out.memory_mb, 1)} MB after ${out.memory_detail?.clients ?? "-"} distinct clients were created and used once each (+${fmt(out.memory_delta_mb, 1)} MB; peak ${fmt(out.memory_peak_mb, 1)} MB); their first requests were answered ${Object.entries(
+      out.memory_detail?.use_statuses ?? {},
+    )
+      .map(([s, c]) => `${s}: ${c}`)
+      .join(", ")}.`,
     ...(warnings.length ? ["", "**Warnings**", ...warnings] : []),
   ].join("\n");
 }
@@ -866,28 +1019,56 @@ async function main() {
   // throughput scenarios, which therefore all carry that same small extra load; the second round
   // starts only once it has ended. This keeps the whole run within five minutes.
   const accuracyClient = await createClient(gw, "accuracy", SETTINGS.accuracy_limit);
-  say(`accuracy: ${SETTINGS.accuracy_seconds} s, ours and both peers at once, while the scenario clients are seeded and round 1 runs`);
+  say(
+    `accuracy: ${SETTINGS.accuracy_seconds} s, ours and both peers at once, while the scenario clients are seeded and round 1 runs`,
+  );
   const accTag = randomBase62(8);
   const accuracyPromise = Promise.all([
-    accuracyRun(gw.base, "nafsi", "the gateway: X-Client-ID + X-Client-Secret, exact sliding window in the client's Durable Object", SETTINGS.accuracy_limit, () => ({
-      path: "/v1/accuracy",
-      headers: { "X-Client-ID": accuracyClient.id, "X-Client-Secret": accuracyClient.secret },
-    })),
-    accuracyRun(gw.base, "peer-cf-ratelimit", "Cloudflare's rate-limit binding as miniflare simulates it (period 60)", PEER_ACCURACY_LIMIT, () => ({
-      path: "/bench/peer/cf/accuracy/x",
-      headers: { "X-Client-ID": `accuracy-cf-${accTag}` },
-    })),
-    accuracyRun(gw.base, "peer-hono-rate-limiter", "hono-rate-limiter 0.5 with the Durable Object store of @hono-rate-limiter/cloudflare (windowMs 60000)", PEER_ACCURACY_LIMIT, () => ({
-      path: "/bench/peer/hrl/accuracy/x",
-      headers: { "X-Client-ID": `accuracy-hrl-${accTag}` },
-    })),
+    accuracyRun(
+      gw.base,
+      "nafsi",
+      "the gateway: X-Client-ID + X-Client-Secret, exact sliding window in the client's Durable Object",
+      SETTINGS.accuracy_limit,
+      () => ({
+        path: "/v1/accuracy",
+        headers: { "X-Client-ID": accuracyClient.id, "X-Client-Secret": accuracyClient.secret },
+      }),
+    ),
+    accuracyRun(
+      gw.base,
+      "peer-cf-ratelimit",
+      "Cloudflare's rate-limit binding as miniflare simulates it (period 60)",
+      PEER_ACCURACY_LIMIT,
+      () => ({
+        path: "/bench/peer/cf/accuracy/x",
+        headers: { "X-Client-ID": `accuracy-cf-${accTag}` },
+      }),
+    ),
+    accuracyRun(
+      gw.base,
+      "peer-hono-rate-limiter",
+      "hono-rate-limiter 0.5 with the Durable Object store of @hono-rate-limiter/cloudflare (windowMs 60000)",
+      PEER_ACCURACY_LIMIT,
+      () => ({
+        path: "/bench/peer/hrl/accuracy/x",
+        headers: { "X-Client-ID": `accuracy-hrl-${accTag}` },
+      }),
+    ),
   ]);
 
-  say(`seeding ${SETTINGS.secret_clients} + ${SETTINGS.workflow_clients} clients (limit ${SETTINGS.client_rate_limit}) and a flood client (limit ${SETTINGS.flood_rate_limit}) through the admin API`);
-  const secretClients = await pool(SETTINGS.secret_clients, SETTINGS.admin_concurrency, (i) => createClient(gw, `secret-${i}`, SETTINGS.client_rate_limit));
-  const workflowClients = await pool(SETTINGS.workflow_clients, SETTINGS.admin_concurrency, (i) => createClient(gw, `workflow-${i}`, SETTINGS.client_rate_limit));
+  say(
+    `seeding ${SETTINGS.secret_clients} + ${SETTINGS.workflow_clients} clients (limit ${SETTINGS.client_rate_limit}) and a flood client (limit ${SETTINGS.flood_rate_limit}) through the admin API`,
+  );
+  const secretClients = await pool(SETTINGS.secret_clients, SETTINGS.admin_concurrency, (i) =>
+    createClient(gw, `secret-${i}`, SETTINGS.client_rate_limit),
+  );
+  const workflowClients = await pool(SETTINGS.workflow_clients, SETTINGS.admin_concurrency, (i) =>
+    createClient(gw, `workflow-${i}`, SETTINGS.client_rate_limit),
+  );
   const flood = await createClient(gw, "flood", SETTINGS.flood_rate_limit);
-  const junkClients = await pool(SETTINGS.junk_clients, SETTINGS.admin_concurrency, (i) => createClient(gw, `junk-${i}`, SETTINGS.client_rate_limit));
+  const junkClients = await pool(SETTINGS.junk_clients, SETTINGS.admin_concurrency, (i) =>
+    createClient(gw, `junk-${i}`, SETTINGS.client_rate_limit),
+  );
   let workflows = null;
   let workflowSkip = null;
   const first = await createWorkflow(gw, workflowClients[0], "bench-0");
@@ -895,33 +1076,70 @@ async function main() {
     workflowSkip = "workflows not available";
     say("POST /admin/workflows answered 404: the workflow scenario is skipped");
   } else {
-    const rest = await pool(workflowClients.length - 1, SETTINGS.admin_concurrency, (i) => createWorkflow(gw, workflowClients[i + 1], `bench-${i + 1}`));
+    const rest = await pool(workflowClients.length - 1, SETTINGS.admin_concurrency, (i) =>
+      createWorkflow(gw, workflowClients[i + 1], `bench-${i + 1}`),
+    );
     workflows = [first, ...rest];
   }
 
   // Sanity: every scenario answers what it should before anything is measured.
   const check = async (what, p, headers, expected) => {
     const res = await request(gw.base, "GET", p, { headers });
-    if (!expected.includes(res.status)) throw new Error(`${what}: expected ${expected.join("/")}, got ${res.status}: ${res.text.slice(0, 300)}`);
+    if (!expected.includes(res.status))
+      throw new Error(`${what}: expected ${expected.join("/")}, got ${res.status}: ${res.text.slice(0, 300)}`);
   };
   await check("baseline", "/bench/baseline", {}, [200]);
-  await check("secret", "/v1/bench", { "X-Client-ID": secretClients[0].id, "X-Client-Secret": secretClients[0].secret }, [200]);
-  if (workflows) await check("workflow", "/v1/bench", { "X-Client-ID": workflowClients[0].id, "X-Workflow-ID": workflows[0] }, [200]);
-  await check("junk", "/v1/bench", { "X-Client-ID": `nafsi_live_${randomBase62(28)}`, "X-Client-Secret": `sk_live_${randomBase62(28)}` }, [401]);
+  await check(
+    "secret",
+    "/v1/bench",
+    { "X-Client-ID": secretClients[0].id, "X-Client-Secret": secretClients[0].secret },
+    [200],
+  );
+  if (workflows)
+    await check(
+      "workflow",
+      "/v1/bench",
+      { "X-Client-ID": workflowClients[0].id, "X-Workflow-ID": workflows[0] },
+      [200],
+    );
+  await check(
+    "junk",
+    "/v1/bench",
+    { "X-Client-ID": `nafsi_live_${randomBase62(28)}`, "X-Client-Secret": `sk_live_${randomBase62(28)}` },
+    [401],
+  );
   await check("peer-cf", "/bench/peer/cf/throughput/x", { "X-Client-ID": "check" }, [200]);
   await check("peer-hrl", "/bench/peer/hrl/throughput/x", { "X-Client-ID": "check" }, [200]);
 
-  const secretRequests = secretClients.map((c) => ({ path: "/v1/bench", headers: { "X-Client-ID": c.id, "X-Client-Secret": c.secret } }));
+  const secretRequests = secretClients.map((c) => ({
+    path: "/v1/bench",
+    headers: { "X-Client-ID": c.id, "X-Client-Secret": c.secret },
+  }));
   const scenarios = {
     baseline: { requests: [{ path: "/bench/baseline", headers: {} }], expect: ["200"] },
     secret: { requests: secretRequests, expect: ["200"] },
     workflow: workflows
-      ? { requests: workflowClients.map((c, i) => ({ path: "/v1/bench", headers: { "X-Client-ID": c.id, "X-Workflow-ID": workflows[i] } })), expect: ["200"] }
+      ? {
+          requests: workflowClients.map((c, i) => ({
+            path: "/v1/bench",
+            headers: { "X-Client-ID": c.id, "X-Workflow-ID": workflows[i] },
+          })),
+          expect: ["200"],
+        }
       : { skipped: workflowSkip },
-    flood: { requests: [{ path: "/v1/bench", headers: { "X-Client-ID": flood.id, "X-Client-Secret": flood.secret } }], expect: ["429", "200"] },
+    flood: {
+      requests: [{ path: "/v1/bench", headers: { "X-Client-ID": flood.id, "X-Client-Secret": flood.secret } }],
+      expect: ["429", "200"],
+    },
     junk: { requests: junkRequests(junkClients, 1000), expect: ["401"] },
-    "peer-cf-ratelimit": { requests: secretClients.map((c) => ({ path: "/bench/peer/cf/throughput/x", headers: { "X-Client-ID": c.id } })), expect: ["200"] },
-    "peer-hono-rate-limiter": { requests: secretClients.map((c) => ({ path: "/bench/peer/hrl/throughput/x", headers: { "X-Client-ID": c.id } })), expect: ["200"] },
+    "peer-cf-ratelimit": {
+      requests: secretClients.map((c) => ({ path: "/bench/peer/cf/throughput/x", headers: { "X-Client-ID": c.id } })),
+      expect: ["200"],
+    },
+    "peer-hono-rate-limiter": {
+      requests: secretClients.map((c) => ({ path: "/bench/peer/hrl/throughput/x", headers: { "X-Client-ID": c.id } })),
+      expect: ["200"],
+    },
   };
   const order = ALL_SCENARIOS.filter((s) => SELECTED.includes(s));
   // The gateway defers work: each client's object flushes its usage to D1 20 s after the first
@@ -938,7 +1156,9 @@ async function main() {
     say("waiting for the accuracy run to end");
     accuracy = await accuracyPromise;
     for (const a of accuracy) {
-      say(`accuracy ${a.name}: windows ${JSON.stringify(a.windows)}, max in any 60 s ${a.max_admitted_in_any_60s}, ${JSON.stringify(a.statuses)}`);
+      say(
+        `accuracy ${a.name}: windows ${JSON.stringify(a.windows)}, max in any 60 s ${a.max_admitted_in_any_60s}, ${JSON.stringify(a.statuses)}`,
+      );
     }
   };
   for (let round = 0; round < SETTINGS.rounds; round++) {
@@ -949,10 +1169,18 @@ async function main() {
       lastStart = performance.now();
       await cannon(gw.base, scenario.requests, SETTINGS.warmup_s, SETTINGS.connections);
       const errorsBefore = { ...gw.errorKinds };
-      const r = await cannon(gw.base, scenario.requests, SETTINGS.duration_s, SETTINGS.connections, gw.runtime ? [gw.runtime.pid] : []);
+      const r = await cannon(
+        gw.base,
+        scenario.requests,
+        SETTINGS.duration_s,
+        SETTINGS.connections,
+        gw.runtime ? [gw.runtime.pid] : [],
+      );
       r.runtime_errors = errorDelta(errorsBefore, gw.errorKinds);
       (rounds[name] ??= []).push(r);
-      say(`round ${round + 1} ${name.padEnd(23)} ${fmt(r.rps, 0).padStart(6)} req/s  p50 ${fmt(r.p50_ms)} ms  p99 ${fmt(r.p99_ms)} ms  workerd ${fmt(r.cpu_ms_per_request?.[0], 3)} cpu-ms/req (${fmt((r.cpu_utilisation?.[0] ?? 0) * 100, 0)}% busy)  ${JSON.stringify(r.statuses)}${r.errors ? ` errors ${r.errors}` : ""}${Object.keys(r.runtime_errors).length ? ` runtime errors ${JSON.stringify(r.runtime_errors)}` : ""}`);
+      say(
+        `round ${round + 1} ${name.padEnd(23)} ${fmt(r.rps, 0).padStart(6)} req/s  p50 ${fmt(r.p50_ms)} ms  p99 ${fmt(r.p99_ms)} ms  workerd ${fmt(r.cpu_ms_per_request?.[0], 3)} cpu-ms/req (${fmt((r.cpu_utilisation?.[0] ?? 0) * 100, 0)}% busy)  ${JSON.stringify(r.statuses)}${r.errors ? ` errors ${r.errors}` : ""}${Object.keys(r.runtime_errors).length ? ` runtime errors ${JSON.stringify(r.runtime_errors)}` : ""}`,
+      );
     }
     const settleStart = performance.now();
     const cpuStart = gw.runtime ? cpuSeconds(gw.runtime.pid) : null;
@@ -966,7 +1194,9 @@ async function main() {
       with_accuracy_run: round === 0,
     };
     settles.push(settle);
-    say(`round ${round + 1} settled: ${settle.seconds} s without load, workerd used ${settle.worker_cpu_seconds} CPU-s meanwhile (deferred work${round === 0 ? " and the accuracy run" : ""})`);
+    say(
+      `round ${round + 1} settled: ${settle.seconds} s without load, workerd used ${settle.worker_cpu_seconds} CPU-s meanwhile (deferred work${round === 0 ? " and the accuracy run" : ""})`,
+    );
   }
 
   await endAccuracy();
@@ -976,12 +1206,15 @@ async function main() {
   const baselineRps = rounds.baseline ? mean(rounds.baseline.map((r) => r.rps)) : null;
   const scenarioResults = order.map((name) => {
     const scenario = scenarios[name];
-    if (scenario.skipped) return { name, rps: null, p50_ms: null, p99_ms: null, ratio_to_baseline: null, skipped: scenario.skipped };
+    if (scenario.skipped)
+      return { name, rps: null, p50_ms: null, p99_ms: null, ratio_to_baseline: null, skipped: scenario.skipped };
     const rs = rounds[name];
     const rps = mean(rs.map((r) => r.rps));
     const statuses = {};
     for (const r of rs) for (const [s, c] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + c;
-    const unexpected = Object.entries(statuses).filter(([s]) => !scenario.expect.includes(s)).reduce((a, [, c]) => a + c, 0);
+    const unexpected = Object.entries(statuses)
+      .filter(([s]) => !scenario.expect.includes(s))
+      .reduce((a, [, c]) => a + c, 0);
     return {
       name,
       rps: Math.round(rps),
@@ -997,14 +1230,21 @@ async function main() {
         for (const [k, v] of Object.entries(r.runtime_errors)) acc[k] = (acc[k] ?? 0) + v;
         return acc;
       }, {}),
-      rounds: rs.map((r) => ({ rps: Math.round(r.rps), p50_ms: round2(r.p50_ms), p99_ms: round2(r.p99_ms), worker_cpu_ms_per_request: round3(r.cpu_ms_per_request?.[0] ?? null) })),
+      rounds: rs.map((r) => ({
+        rps: Math.round(r.rps),
+        p50_ms: round2(r.p50_ms),
+        p99_ms: round2(r.p99_ms),
+        worker_cpu_ms_per_request: round3(r.cpu_ms_per_request?.[0] ?? null),
+      })),
     };
   });
 
   const errorsBeforeMemory = { ...gw.errorKinds };
   say(`memory: ${SETTINGS.memory_clients} distinct clients, each used once`);
   const memory = await memoryRun(gw);
-  say(`memory: ${memory.memory_before_mb} MB -> ${memory.memory_mb} MB (${memory.memory_detail.clients} clients; ${memory.memory_detail.seed_seconds} s to seed, ${memory.memory_detail.use_seconds} s to use, workerd ${Math.round((memory.memory_detail.worker_cpu_busy ?? 0) * 100)}% busy) ${JSON.stringify(memory.memory_detail.use_statuses)}`);
+  say(
+    `memory: ${memory.memory_before_mb} MB -> ${memory.memory_mb} MB (${memory.memory_detail.clients} clients; ${memory.memory_detail.seed_seconds} s to seed, ${memory.memory_detail.use_seconds} s to use, workerd ${Math.round((memory.memory_detail.worker_cpu_busy ?? 0) * 100)}% busy) ${JSON.stringify(memory.memory_detail.use_statuses)}`,
+  );
 
   const cpus = os.cpus();
   const out = {
@@ -1040,7 +1280,9 @@ async function main() {
       memory_phase: errorDelta(errorsBeforeMemory, gw.errorKinds),
     },
     persistence: PERSIST_ON_DISK ? "disk (bench/.state)" : "tmpfs (/dev/shm)",
-    target: gw.viaProxy ? "through wrangler dev's proxy" : "straight to the Worker's workerd (wrangler dev's proxy bypassed)",
+    target: gw.viaProxy
+      ? "through wrangler dev's proxy"
+      : "straight to the Worker's workerd (wrangler dev's proxy bypassed)",
     settings: SETTINGS,
   };
   await stopEverything();
@@ -1059,7 +1301,8 @@ async function main() {
     const end = "<!-- bench:results:end -->";
     const a = text.indexOf(start);
     const b = text.indexOf(end);
-    if (a !== -1 && b > a) writeFileSync(readme, text.slice(0, a + start.length) + "\n" + markdown + "\n" + text.slice(b));
+    if (a !== -1 && b > a)
+      writeFileSync(readme, text.slice(0, a + start.length) + "\n" + markdown + "\n" + text.slice(b));
   }
   console.log("\n" + markdown + "\n");
   say(`wrote bench/results/latest.json and bench/results/latest.md in ${out.total_seconds} s`);

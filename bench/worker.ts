@@ -44,7 +44,8 @@ interface BenchEnv extends Env {
 type BenchApp = { Bindings: BenchEnv };
 
 const keyOf = (c: Context<BenchApp>) => c.req.header("X-Client-ID") ?? "anonymous";
-const echo = (c: Context<BenchApp>) => c.json({ limited_by: "peer", key: keyOf(c), method: c.req.method, path: c.req.path });
+const echo = (c: Context<BenchApp>) =>
+  c.json({ limited_by: "peer", key: keyOf(c), method: c.req.method, path: c.req.path });
 
 const bench = new Hono<BenchApp>();
 
@@ -90,7 +91,8 @@ bench.all("/bench/peer/hrl/accuracy/*", hrl("hrl-accuracy:", ACCURACY_LIMIT), ec
  * the admin API would have.
  */
 bench.post("/bench/seed-clients", async (c) => {
-  if (!c.env.ADMIN_TOKEN || c.req.header("Authorization") !== `Bearer ${c.env.ADMIN_TOKEN}`) return c.json({ error: "unauthorized" }, 401);
+  if (!c.env.ADMIN_TOKEN || c.req.header("Authorization") !== `Bearer ${c.env.ADMIN_TOKEN}`)
+    return c.json({ error: "unauthorized" }, 401);
   const { count, rate_limit } = await c.req.json<{ count: number; rate_limit: number }>();
   const n = Math.max(0, Math.min(1000, Math.floor(count)));
   const now = Date.now();
@@ -99,7 +101,11 @@ bench.post("/bench/seed-clients", async (c) => {
   for (let i = 0; i < n; i++) {
     const id = newClientId("production");
     const secret = newClientSecret("production");
-    const row = newClientRow({ id, name: `memory-${i}`, environment: "production", rate_limit }, { hash: await sha256Hex(secret), lastFour: lastFour(secret) }, now);
+    const row = newClientRow(
+      { id, name: `memory-${i}`, environment: "production", rate_limit },
+      { hash: await sha256Hex(secret), lastFour: lastFour(secret) },
+      now,
+    );
     if (!row.ok) return c.json({ error: row.message }, 400);
     rows.push(row.value);
     made.push({ id, secret });

@@ -1,4 +1,9 @@
-import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { createApp } from "../src/app";
@@ -12,7 +17,12 @@ export function call(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(BASE + path, init));
 }
 
-export function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function admin(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return call(path, {
     method,
     headers: {
@@ -24,7 +34,11 @@ export function admin(method: string, path: string, body?: unknown, headers: Rec
   });
 }
 
-export async function adminJson<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; res: Response }> {
+export async function adminJson<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T; res: Response }> {
   const res = await admin(method, path, body);
   return { status: res.status, body: (await res.json()) as T, res };
 }
@@ -36,7 +50,11 @@ export interface CreatedClient {
 }
 
 export async function createClient(fields: Record<string, unknown> = {}): Promise<CreatedClient> {
-  const { status, body } = await adminJson("POST", "/admin/clients", { name: "Test client", environment: "production", ...fields });
+  const { status, body } = await adminJson("POST", "/admin/clients", {
+    name: "Test client",
+    environment: "production",
+    ...fields,
+  });
   if (status !== 201) throw new Error(`createClient: ${status} ${JSON.stringify(body)}`);
   return { id: body.client.id, secret: body.client_secret, client: body.client };
 }
@@ -53,13 +71,29 @@ export async function createWorkflow(client: CreatedClient, fields: Record<strin
 }
 
 /** A data-plane call authenticated with a secret. */
-export function withSecret(clientId: string, secret: string, path = "/v1/verify", init: RequestInit = {}): Promise<Response> {
-  return call(path, { ...init, headers: { "X-Client-ID": clientId, "X-Client-Secret": secret, ...(init.headers as Record<string, string>) } });
+export function withSecret(
+  clientId: string,
+  secret: string,
+  path = "/v1/verify",
+  init: RequestInit = {},
+): Promise<Response> {
+  return call(path, {
+    ...init,
+    headers: { "X-Client-ID": clientId, "X-Client-Secret": secret, ...(init.headers as Record<string, string>) },
+  });
 }
 
 /** A data-plane call authenticated with a workflow ID (as a frontend SDK does). */
-export function withWorkflow(clientId: string, workflowId: string, path = "/v1/verify", init: RequestInit = {}): Promise<Response> {
-  return call(path, { ...init, headers: { "X-Client-ID": clientId, "X-Workflow-ID": workflowId, ...(init.headers as Record<string, string>) } });
+export function withWorkflow(
+  clientId: string,
+  workflowId: string,
+  path = "/v1/verify",
+  init: RequestInit = {},
+): Promise<Response> {
+  return call(path, {
+    ...init,
+    headers: { "X-Client-ID": clientId, "X-Workflow-ID": workflowId, ...(init.headers as Record<string, string>) },
+  });
 }
 
 export async function errorCode(res: Response): Promise<string> {
@@ -75,7 +109,11 @@ export { env };
  * Asserts the contract's error shape (status, `Content-Type: application/json`,
  * `{"error": {"code", "message", ...}}`) and returns the error object.
  */
-export async function expectError(res: Response, status: number, code: string): Promise<{ code: string; message: string; [key: string]: any }> {
+export async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+): Promise<{ code: string; message: string; [key: string]: any }> {
   const text = await res.text();
   expect(res.status, text).toBe(status);
   expect(res.headers.get("Content-Type") ?? "", text).toMatch(/^application\/json\s*(;|$)/i);
@@ -86,7 +124,10 @@ export async function expectError(res: Response, status: number, code: string): 
 }
 
 /** POST /admin/clients/{id}/regenerate-secret; returns the new secret and the whole answer. */
-export async function regenerateSecret(clientId: string, graceSeconds?: number): Promise<{ secret: string; body: any }> {
+export async function regenerateSecret(
+  clientId: string,
+  graceSeconds?: number,
+): Promise<{ secret: string; body: any }> {
   const { status, body } = await adminJson(
     "POST",
     `/admin/clients/${clientId}/regenerate-secret`,
@@ -111,7 +152,10 @@ export async function patchClient(clientId: string, fields: Record<string, unkno
 }
 
 /** PATCH /admin/workflows/{id} (any outcome). */
-export function patchWorkflow(workflowId: string, fields: Record<string, unknown>): Promise<{ status: number; body: any; res: Response }> {
+export function patchWorkflow(
+  workflowId: string,
+  fields: Record<string, unknown>,
+): Promise<{ status: number; body: any; res: Response }> {
   return adminJson("PATCH", `/admin/workflows/${workflowId}`, fields);
 }
 
@@ -128,7 +172,11 @@ export async function sha256HexOf(text: string): Promise<string> {
  * a binding replaced to inject a fault at the gateway's own boundary. Everything not overridden
  * is the real test env (D1, KV, Durable Objects).
  */
-export async function callWithEnv(overrides: Record<string, unknown>, path: string, init: RequestInit = {}): Promise<Response> {
+export async function callWithEnv(
+  overrides: Record<string, unknown>,
+  path: string,
+  init: RequestInit = {},
+): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await createApp().fetch(new Request(BASE + path, init), { ...env, ...overrides } as Env, ctx);
   await waitOnExecutionContext(ctx);
@@ -164,7 +212,10 @@ export const authority = (clientId: string) => env.CLIENT_AUTHORITY.getByName(cl
 /** The admitted timestamps the client's Durable Object has persisted, oldest first. */
 export function storedWindow(clientId: string): Promise<number[]> {
   return runInDurableObject(authority(clientId), (_instance, state) =>
-    state.storage.sql.exec<{ ts: number }>("SELECT ts FROM window_hits ORDER BY ts").toArray().map((r) => r.ts),
+    state.storage.sql
+      .exec<{ ts: number }>("SELECT ts FROM window_hits ORDER BY ts")
+      .toArray()
+      .map((r) => r.ts),
   );
 }
 
@@ -205,7 +256,12 @@ export async function alertsOf(clientId: string, type?: string): Promise<any[]> 
   const out: any[] = [];
   let cursor: string | null = null;
   do {
-    const query: URLSearchParams = new URLSearchParams({ client_id: clientId, limit: "100", ...(type ? { type } : {}), ...(cursor ? { cursor } : {}) });
+    const query: URLSearchParams = new URLSearchParams({
+      client_id: clientId,
+      limit: "100",
+      ...(type ? { type } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
     const { status, body }: { status: number; body: any } = await adminJson("GET", `/admin/alerts?${query}`);
     if (status !== 200) throw new Error(`alertsOf: ${status} ${JSON.stringify(body)}`);
     out.push(...body.alerts);

@@ -13,12 +13,15 @@ const MAX_RETRY_MS = 30 * 60_000;
 export const MAX_ATTEMPTS = 10;
 
 export async function signature(secret: string, timestamp: number, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${timestamp}.${body}`));
   return `t=${timestamp},v1=${toHex(new Uint8Array(mac))}`;
 }
 
-export const retryDelay = (attempts: number): number => Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+export const retryDelay = (attempts: number): number =>
+  Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
 
 /** One delivery attempt; true on a 2xx. Never throws. */
 export async function deliver(url: string, secret: string, body: string, now: number): Promise<boolean> {

@@ -33,15 +33,28 @@ export function auditEntry(
 }
 
 /** Field-by-field changes between two versions of a row, for the listed API fields. */
-export function changes<T extends Record<string, unknown>>(before: T, after: T, fields: Record<string, keyof T>): Record<string, { from: unknown; to: unknown }> {
+export function changes<T extends Record<string, unknown>>(
+  before: T,
+  after: T,
+  fields: Record<string, keyof T>,
+): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
   for (const [apiName, key] of Object.entries(fields)) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) out[apiName] = { from: before[key], to: after[key] };
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+      out[apiName] = { from: before[key], to: after[key] };
   }
   return out;
 }
 
 /** The audit context of an admin request. CF-Connecting-IP is set by Cloudflare's edge (absent locally). */
-export function auditContextOf(c: { get(key: "actor"): string; get(key: "requestId"): string; req: { header(name: string): string | undefined } }): AuditContext {
-  return { actor: c.get("actor") ?? "admin", ip: c.req.header("CF-Connecting-IP") ?? null, requestId: c.get("requestId") ?? null };
+export function auditContextOf(c: {
+  get(key: "actor"): string;
+  get(key: "requestId"): string;
+  req: { header(name: string): string | undefined };
+}): AuditContext {
+  return {
+    actor: c.get("actor") ?? "admin",
+    ip: c.req.header("CF-Connecting-IP") ?? null,
+    requestId: c.get("requestId") ?? null,
+  };
 }

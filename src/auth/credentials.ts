@@ -94,7 +94,6 @@ export function secretEnvironment(value: string): Environment | null {
   return null;
 }
 
-export const isWorkflowId = (value: string): boolean =>
-  value.length <= 64 && wellFormed(value, PREFIX.workflowId);
+export const isWorkflowId = (value: string): boolean => value.length <= 64 && wellFormed(value, PREFIX.workflowId);
 
 export const lastFour = (secret: string): string => secret.slice(-4);

@@ -93,7 +93,8 @@ export async function verifyRefreshToken(
         audience: TOKEN_AUDIENCE,
         requiredClaims: ["sub", "jti", "iat", "cid", "sv"],
       });
-      if (typeof payload.cid !== "string" || !Number.isSafeInteger(payload.sv) || typeof payload.jti !== "string") return null;
+      if (typeof payload.cid !== "string" || !Number.isSafeInteger(payload.sv) || typeof payload.jti !== "string")
+        return null;
       return {
         workflowId: payload.sub!,
         clientId: payload.cid,

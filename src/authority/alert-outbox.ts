@@ -25,7 +25,8 @@ export class AlertOutbox {
       CREATE TABLE IF NOT EXISTS alert_outbox (
         id TEXT PRIMARY KEY, alert TEXT NOT NULL, in_d1 INTEGER NOT NULL DEFAULT 0,
         delivered INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL);`);
-    for (const row of sql.exec<{ type: string; at: number }>("SELECT type, at FROM alert_last")) this.last.set(row.type, row.at);
+    for (const row of sql.exec<{ type: string; at: number }>("SELECT type, at FROM alert_last"))
+      this.last.set(row.type, row.at);
   }
 
   /** True while an alert of this type raised within the cooldown rules out another. */
@@ -43,7 +44,12 @@ export class AlertOutbox {
   }
 
   add(alert: StoredAlert, now: number): void {
-    this.sql.exec("INSERT INTO alert_outbox (id, alert, next_attempt_at) VALUES (?, ?, ?)", alert.id, JSON.stringify(alert), now);
+    this.sql.exec(
+      "INSERT INTO alert_outbox (id, alert, next_attempt_at) VALUES (?, ?, ?)",
+      alert.id,
+      JSON.stringify(alert),
+      now,
+    );
   }
 
   unwritten(): StoredAlert[] {
@@ -90,7 +96,12 @@ export class AlertOutbox {
         if (!ok) log("warn", "alert_webhook_gave_up", { alert_id: alert.id, attempts });
         this.sql.exec("UPDATE alert_outbox SET delivered = 1, attempts = ? WHERE id = ?", attempts, row.id);
       } else {
-        this.sql.exec("UPDATE alert_outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?", attempts, Date.now() + retryDelay(attempts), row.id);
+        this.sql.exec(
+          "UPDATE alert_outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?",
+          attempts,
+          Date.now() + retryDelay(attempts),
+          row.id,
+        );
       }
     }
     this.prune();
@@ -99,7 +110,9 @@ export class AlertOutbox {
   /** When the alarm must run again for a pending delivery or D1 write, or null. */
   nextAttemptAt(): number | null {
     const row = this.sql
-      .exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM alert_outbox WHERE delivered = 0 OR in_d1 = 0")
+      .exec<{ at: number | null }>(
+        "SELECT MIN(next_attempt_at) AS at FROM alert_outbox WHERE delivered = 0 OR in_d1 = 0",
+      )
       .one();
     return row.at ?? null;
   }

@@ -1,6 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { type Alert, ALERT_COOLDOWN_MS, ERROR_RATE_WINDOW_MS, FAILED_AUTH_THRESHOLD, FAILED_AUTH_WINDOW_MS, failedAuthentications, highErrorRate, rateLimitApproaching, unusualUsage } from "../alerts/rules";
+import {
+  type Alert,
+  ALERT_COOLDOWN_MS,
+  ERROR_RATE_WINDOW_MS,
+  FAILED_AUTH_THRESHOLD,
+  FAILED_AUTH_WINDOW_MS,
+  failedAuthentications,
+  highErrorRate,
+  rateLimitApproaching,
+  unusualUsage,
+} from "../alerts/rules";
 import { type AuditContext, auditEntry, changes } from "../audit/entry";
 import { newOpaqueId } from "../auth/credentials";
 import { timingSafeEqualHex } from "../auth/hash";
@@ -97,7 +107,10 @@ export class ClientAuthority extends DurableObject<Env> {
         CREATE INDEX IF NOT EXISTS window_hits_ts ON window_hits (ts);
         CREATE TABLE IF NOT EXISTS recent_failures (at INTEGER NOT NULL);`);
       this.recentFailures = this.sql
-        .exec<{ at: number }>("SELECT at FROM recent_failures WHERE at > ? ORDER BY at", Date.now() - FAILED_AUTH_WINDOW_MS)
+        .exec<{ at: number }>(
+          "SELECT at FROM recent_failures WHERE at > ? ORDER BY at",
+          Date.now() - FAILED_AUTH_WINDOW_MS,
+        )
         .toArray()
         .map((r) => r.at);
       const stored = this.sql.exec<{ row: string }>("SELECT row FROM client_state WHERE id = 1").toArray()[0];
@@ -147,7 +160,10 @@ export class ClientAuthority extends DurableObject<Env> {
       // Not counted: the edge re-reads D1 and asks again, and that second call is the request.
       if (workflow.tokenId !== proof.tokenId) return { outcome: "stale_token" };
       if (workflow.status !== "active") return deny("workflow_inactive");
-      if (workflow.allowedOrigins.length > 0 && (proof.origin === null || !workflow.allowedOrigins.includes(proof.origin))) {
+      if (
+        workflow.allowedOrigins.length > 0 &&
+        (proof.origin === null || !workflow.allowedOrigins.includes(proof.origin))
+      ) {
         return deny("origin_not_allowed");
       }
       const versionValid =
@@ -169,7 +185,9 @@ export class ClientAuthority extends DurableObject<Env> {
     if (admitted) {
       this.sql.exec("INSERT INTO window_hits (ts) VALUES (?)", now);
       this.count(now, bucket, "admitted");
-      const alert = this.outbox.cooling("rate_limit_approaching", now, ALERT_COOLDOWN_MS) ? null : rateLimitApproaching(this.window.size, client.rateLimit);
+      const alert = this.outbox.cooling("rate_limit_approaching", now, ALERT_COOLDOWN_MS)
+        ? null
+        : rateLimitApproaching(this.window.size, client.rateLimit);
       if (alert) this.raise(alert, now);
     }
     if (!admitted) this.count(now, bucket, "rate_limited", "rate_limit_exceeded");
@@ -195,7 +213,14 @@ export class ClientAuthority extends DurableObject<Env> {
     let failed = false;
     for (const completion of completions) {
       const bucket = this.workflows.has(completion.workflowId ?? "") ? completion.workflowId! : "";
-      this.usage.complete(completion.admittedAt, bucket, completion.status, completion.responseMs, units, completion.code);
+      this.usage.complete(
+        completion.admittedAt,
+        bucket,
+        completion.status,
+        completion.responseMs,
+        units,
+        completion.code,
+      );
       failed ||= completion.status < 200 || completion.status >= 300;
     }
     if (failed) this.checkErrorRate(Date.now());
@@ -208,7 +233,13 @@ export class ClientAuthority extends DurableObject<Env> {
     if (!client) return;
     for (const e of events) {
       // Malformed credential headers (400) count as requests with their error, not as failed authentications.
-      this.count(e.at, "", e.code === "invalid_request" ? "denied" : "failed_auth", e.code, Math.max(1, Math.floor(e.count)));
+      this.count(
+        e.at,
+        "",
+        e.code === "invalid_request" ? "denied" : "failed_auth",
+        e.code,
+        Math.max(1, Math.floor(e.count)),
+      );
     }
   }
 
@@ -219,7 +250,10 @@ export class ClientAuthority extends DurableObject<Env> {
       const now = Date.now();
       // Only whether 5 fell within a minute matters: the newest 5 suffice, kept across restarts.
       for (let i = 0; i < Math.min(n, FAILED_AUTH_THRESHOLD); i++) this.recentFailures.push(at);
-      this.recentFailures = this.recentFailures.filter((t) => t > now - FAILED_AUTH_WINDOW_MS).sort((a, b) => a - b).slice(-FAILED_AUTH_THRESHOLD);
+      this.recentFailures = this.recentFailures
+        .filter((t) => t > now - FAILED_AUTH_WINDOW_MS)
+        .sort((a, b) => a - b)
+        .slice(-FAILED_AUTH_THRESHOLD);
       this.sql.exec("DELETE FROM recent_failures");
       for (const t of this.recentFailures) this.sql.exec("INSERT INTO recent_failures (at) VALUES (?)", t);
       const alert = failedAuthentications(this.recentFailures.filter((t) => t > now - FAILED_AUTH_WINDOW_MS).length);
@@ -251,7 +285,8 @@ export class ClientAuthority extends DurableObject<Env> {
     this.flushPending = true;
     // An alarm set here survives a restart of this object; the flag only avoids resetting it.
     void this.ctx.storage.getAlarm().then((at) => {
-      if (at === null || at > Date.now() + FLUSH_INTERVAL_MS) return this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
+      if (at === null || at > Date.now() + FLUSH_INTERVAL_MS)
+        return this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
     });
   }
 
@@ -272,7 +307,10 @@ export class ClientAuthority extends DurableObject<Env> {
     }
     // Requests counted while this alarm ran (flushPending) need their flush on time: a webhook's
     // backoff must never postpone it.
-    const next = Math.min(this.outbox.nextAttemptAt() ?? Infinity, this.flushPending ? Date.now() + FLUSH_INTERVAL_MS : Infinity);
+    const next = Math.min(
+      this.outbox.nextAttemptAt() ?? Infinity,
+      this.flushPending ? Date.now() + FLUSH_INTERVAL_MS : Infinity,
+    );
     if (next !== Infinity) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 1000));
   }
 
@@ -303,12 +341,18 @@ export class ClientAuthority extends DurableObject<Env> {
   async createClient(row: ClientRow, audit: AuditContext): Promise<Outcome<ClientRow>> {
     return this.mutate(async () => {
       const db = this.db();
-      const entry = auditEntry(audit, "client.create", { id: row.id, clientId: row.id }, {
-        name: row.name,
-        environment: row.environment,
-        rate_limit: row.rateLimit,
-        retention_days: row.retentionDays,
-      }, row.createdAt);
+      const entry = auditEntry(
+        audit,
+        "client.create",
+        { id: row.id, clientId: row.id },
+        {
+          name: row.name,
+          environment: row.environment,
+          rate_limit: row.rateLimit,
+          retention_days: row.retentionDays,
+        },
+        row.createdAt,
+      );
       await db.batch([db.insert(clients).values(row), db.insert(auditLog).values(entry)]);
       this.knownAbsent = false;
       this.storeClient(row);
@@ -317,17 +361,40 @@ export class ClientAuthority extends DurableObject<Env> {
   }
 
   async updateClient(clientId: string, patch: ClientPatch, audit: AuditContext): Promise<Outcome<ClientRow>> {
-    return this.change(clientId, audit, "client.update", (row, now) => patchClient(row, patch, now), (before, after) => ({
-      changes: changes(before, after, { name: "name", rate_limit: "rateLimit", retention_days: "retentionDays", status: "status" }),
-    }));
+    return this.change(
+      clientId,
+      audit,
+      "client.update",
+      (row, now) => patchClient(row, patch, now),
+      (before, after) => ({
+        changes: changes(before, after, {
+          name: "name",
+          rate_limit: "rateLimit",
+          retention_days: "retentionDays",
+          status: "status",
+        }),
+      }),
+    );
   }
 
-  async regenerateSecret(clientId: string, secret: NewSecret, graceSeconds: number, audit: AuditContext): Promise<Outcome<ClientRow>> {
-    return this.change(clientId, audit, "client.regenerate_secret", (row, now) => regenerateSecret(row, secret, graceSeconds, now), (_b, after) => ({
-      grace_period_seconds: graceSeconds,
-      previous_secret_expires_at: after.previousSecretExpiresAt === null ? null : new Date(after.previousSecretExpiresAt).toISOString(),
-      secret_version: after.secretVersion,
-    }));
+  async regenerateSecret(
+    clientId: string,
+    secret: NewSecret,
+    graceSeconds: number,
+    audit: AuditContext,
+  ): Promise<Outcome<ClientRow>> {
+    return this.change(
+      clientId,
+      audit,
+      "client.regenerate_secret",
+      (row, now) => regenerateSecret(row, secret, graceSeconds, now),
+      (_b, after) => ({
+        grace_period_seconds: graceSeconds,
+        previous_secret_expires_at:
+          after.previousSecretExpiresAt === null ? null : new Date(after.previousSecretExpiresAt).toISOString(),
+        secret_version: after.secretVersion,
+      }),
+    );
   }
 
   async revoke(clientId: string, audit: AuditContext): Promise<Outcome<ClientRow>> {
@@ -343,7 +410,11 @@ export class ClientAuthority extends DurableObject<Env> {
       await db.batch([
         db.update(clients).set(clientColumns(next)).where(eq(clients.id, clientId)),
         db.update(workflows).set({ status: "inactive", updatedAt: now }).where(eq(workflows.clientId, clientId)),
-        db.insert(auditLog).values(auditEntry(audit, "client.revoke", { id: clientId, clientId }, { workflows_deactivated: active }, now)),
+        db
+          .insert(auditLog)
+          .values(
+            auditEntry(audit, "client.revoke", { id: clientId, clientId }, { workflows_deactivated: active }, now),
+          ),
       ]);
       this.storeClient(next);
       for (const [id, state] of this.workflows) this.storeWorkflow(id, { ...state, status: "inactive" });
@@ -379,9 +450,17 @@ export class ClientAuthority extends DurableObject<Env> {
       const db = this.db();
       await db.batch([
         db.insert(workflows).values(row),
-        db.insert(auditLog).values(
-          auditEntry(audit, "workflow.create", { id: row.id, clientId: client.id }, { name: row.name, allowed_origins: row.allowedOrigins }, now),
-        ),
+        db
+          .insert(auditLog)
+          .values(
+            auditEntry(
+              audit,
+              "workflow.create",
+              { id: row.id, clientId: client.id },
+              { name: row.name, allowed_origins: row.allowedOrigins },
+              now,
+            ),
+          ),
       ]);
       this.storeWorkflow(row.id, workflowState(row));
       await this.refreshCache(row);
@@ -389,15 +468,25 @@ export class ClientAuthority extends DurableObject<Env> {
     });
   }
 
-  async updateWorkflow(clientId: string, workflowId: string, patch: WorkflowPatch, audit: AuditContext): Promise<Outcome<WorkflowRow>> {
+  async updateWorkflow(
+    clientId: string,
+    workflowId: string,
+    patch: WorkflowPatch,
+    audit: AuditContext,
+  ): Promise<Outcome<WorkflowRow>> {
     return this.mutate(async () => {
       const client = await this.load(clientId);
       if (!client) return refuse("not_found", "No such workflow.");
-      const current = await primaryDatabase(this.env.DB).select().from(workflows).where(eq(workflows.id, workflowId)).get();
+      const current = await primaryDatabase(this.env.DB)
+        .select()
+        .from(workflows)
+        .where(eq(workflows.id, workflowId))
+        .get();
       if (!current || current.clientId !== clientId) return refuse("not_found", "No such workflow.");
       const now = Date.now();
       const rekey = patch.secretHash !== undefined;
-      const refusal = workflowChangeRefusal(client, rekey) ?? (rekey ? secretRefusal(client, patch.secretHash!, now) : null);
+      const refusal =
+        workflowChangeRefusal(client, rekey) ?? (rekey ? secretRefusal(client, patch.secretHash!, now) : null);
       if (refusal) return refusal;
       let next: WorkflowRow = {
         ...current,
@@ -406,7 +495,11 @@ export class ClientAuthority extends DurableObject<Env> {
         allowedOrigins: patch.allowedOrigins ?? current.allowedOrigins,
         updatedAt: now,
       };
-      const fieldChanges = changes(current, next, { name: "name", status: "status", allowed_origins: "allowedOrigins" });
+      const fieldChanges = changes(current, next, {
+        name: "name",
+        status: "status",
+        allowed_origins: "allowedOrigins",
+      });
       // Nothing to change: the same row, no write and no audit entry.
       if (!rekey && Object.keys(fieldChanges).length === 0) return accept(current);
       if (rekey) {
@@ -425,7 +518,11 @@ export class ClientAuthority extends DurableObject<Env> {
       const details = { changes: fieldChanges, rekeyed: rekey };
       await db.batch([
         db.update(workflows).set(columns).where(eq(workflows.id, workflowId)),
-        db.insert(auditLog).values(auditEntry(audit, rekey ? "workflow.rekey" : "workflow.update", { id: workflowId, clientId }, details, now)),
+        db
+          .insert(auditLog)
+          .values(
+            auditEntry(audit, rekey ? "workflow.rekey" : "workflow.update", { id: workflowId, clientId }, details, now),
+          ),
       ]);
       this.storeWorkflow(workflowId, workflowState(next));
       if (rekey) await this.refreshCache(next);
@@ -435,9 +532,12 @@ export class ClientAuthority extends DurableObject<Env> {
 
   private async mint(workflowId: string, client: ClientRow, now: number) {
     try {
-      return accept(await mintRefreshToken(this.env, { workflowId, clientId: client.id, secretVersion: client.secretVersion }, now));
+      return accept(
+        await mintRefreshToken(this.env, { workflowId, clientId: client.id, secretVersion: client.secretVersion }, now),
+      );
     } catch (err) {
-      if (err instanceof SigningKeyMissing) return refuse("service_unavailable", "Workflow tokens cannot be minted: TOKEN_SIGNING_KEY is not set.");
+      if (err instanceof SigningKeyMissing)
+        return refuse("service_unavailable", "Workflow tokens cannot be minted: TOKEN_SIGNING_KEY is not set.");
       throw err;
     }
   }
@@ -484,7 +584,9 @@ export class ClientAuthority extends DurableObject<Env> {
       const db = this.db();
       await db.batch([
         db.update(clients).set(clientColumns(next.value)).where(eq(clients.id, clientId)),
-        db.insert(auditLog).values(auditEntry(audit, action, { id: clientId, clientId }, describe(row, next.value), now)),
+        db
+          .insert(auditLog)
+          .values(auditEntry(audit, action, { id: clientId, clientId }, describe(row, next.value), now)),
       ]);
       this.storeClient(next.value);
       return next;

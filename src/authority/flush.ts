@@ -71,7 +71,14 @@ export function flushStatements(db: DrizzleD1Database, clientId: string, totals:
     statements.push(
       db
         .insert(alerts)
-        .values({ id: a.id, clientId: a.clientId, type: a.type, message: a.message, triggeredAt: a.triggeredAt, details: a.details })
+        .values({
+          id: a.id,
+          clientId: a.clientId,
+          type: a.type,
+          message: a.message,
+          triggeredAt: a.triggeredAt,
+          details: a.details,
+        })
         .onConflictDoNothing(),
     );
   }

@@ -29,11 +29,19 @@ export function checkLimits(
   fields: { rate_limit?: number; retention_days?: number },
 ): Outcome<null> {
   if (environment === "sandbox" && fields.rate_limit !== undefined && fields.rate_limit !== SANDBOX_RATE_LIMIT) {
-    return refuse("sandbox_rate_limit_fixed", `Sandbox clients have a fixed rate limit of ${SANDBOX_RATE_LIMIT} requests/minute.`, "rate_limit");
+    return refuse(
+      "sandbox_rate_limit_fixed",
+      `Sandbox clients have a fixed rate limit of ${SANDBOX_RATE_LIMIT} requests/minute.`,
+      "rate_limit",
+    );
   }
   const [min, max] = RETENTION_RANGE[environment];
   if (fields.retention_days !== undefined && (fields.retention_days < min || fields.retention_days > max)) {
-    return refuse("invalid_request", `retention_days for ${environment} clients must be between ${min} and ${max}.`, "retention_days");
+    return refuse(
+      "invalid_request",
+      `retention_days for ${environment} clients must be between ${min} and ${max}.`,
+      "retention_days",
+    );
   }
   return accept(null);
 }
@@ -66,7 +74,8 @@ export function newClientRow(
   });
 }
 
-const revokedRefusal = () => refuse("client_revoked_conflict", "This client has been revoked; it can no longer be changed.");
+const revokedRefusal = () =>
+  refuse("client_revoked_conflict", "This client has been revoked; it can no longer be changed.");
 
 export function patchClient(row: ClientRow, patch: ClientPatch, now: number): Outcome<ClientRow> {
   if (row.status === "revoked") return revokedRefusal();
@@ -79,7 +88,11 @@ export function patchClient(row: ClientRow, patch: ClientPatch, now: number): Ou
     status: patch.status ?? row.status,
   };
   // A PATCH that changes nothing returns the very same row: no write, no audit entry, same updated_at.
-  const unchanged = next.name === row.name && next.rateLimit === row.rateLimit && next.retentionDays === row.retentionDays && next.status === row.status;
+  const unchanged =
+    next.name === row.name &&
+    next.rateLimit === row.rateLimit &&
+    next.retentionDays === row.retentionDays &&
+    next.status === row.status;
   return accept(unchanged ? row : { ...row, ...next, updatedAt: now });
 }
 
@@ -87,7 +100,12 @@ export function patchClient(row: ClientRow, patch: ClientPatch, now: number): Ou
  * A regeneration replaces the current secret. With a grace period the replaced secret stays
  * valid until it ends; any earlier grace period ends at once, since only one previous secret is kept.
  */
-export function regenerateSecret(row: ClientRow, secret: NewSecret, graceSeconds: number, now: number): Outcome<ClientRow> {
+export function regenerateSecret(
+  row: ClientRow,
+  secret: NewSecret,
+  graceSeconds: number,
+  now: number,
+): Outcome<ClientRow> {
   if (row.status === "revoked") return revokedRefusal();
   const grace = graceSeconds > 0;
   return accept({
@@ -128,7 +146,10 @@ export const inGrace = (row: ClientRow, now: number): boolean =>
 export function workflowChangeRefusal(row: ClientRow, mintsToken: boolean): Refusal | null {
   if (row.status === "revoked") return revokedRefusal();
   if (row.status === "inactive" && mintsToken) {
-    return refuse("client_inactive_conflict", "This client is inactive; reactivate it before creating or re-keying workflows.");
+    return refuse(
+      "client_inactive_conflict",
+      "This client is inactive; reactivate it before creating or re-keying workflows.",
+    );
   }
   return null;
 }

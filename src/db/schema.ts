@@ -43,7 +43,10 @@ export const workflows = sqliteTable(
       .references(() => clients.id),
     name: text("name").notNull(),
     status: text("status", { enum: ["active", "inactive"] }).notNull(),
-    allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    allowedOrigins: text("allowed_origins", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     /** The refresh token (a JWT). D1 is its home; KV only caches it for the edge. */
     refreshToken: text("refresh_token").notNull(),
     tokenId: text("token_id").notNull(),

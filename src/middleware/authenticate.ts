@@ -75,9 +75,10 @@ export const authenticate = () =>
     let proof: CredentialProof;
     try {
       if (secret === undefined && workflowId === undefined) throw missingCredentials();
-      proof = secret !== undefined
-        ? await secretProof(clientId, environment, secret)
-        : await workflowProof(c.env, clientId, workflowId!, c.req.header("Origin") ?? null, false);
+      proof =
+        secret !== undefined
+          ? await secretProof(clientId, environment, secret)
+          : await workflowProof(c.env, clientId, workflowId!, c.req.header("Origin") ?? null, false);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
         const ctx = executionContext(c);
@@ -125,7 +126,9 @@ export async function workflowProof(
   } catch (err) {
     if (err instanceof ApiError) throw err;
     if (err instanceof SigningKeyMissing) {
-      throw new ApiError("service_unavailable", "Workflow authentication is not configured.", { headers: { "Retry-After": "60" } });
+      throw new ApiError("service_unavailable", "Workflow authentication is not configured.", {
+        headers: { "Retry-After": "60" },
+      });
     }
     throw storageUnavailable(err);
   }

@@ -13,7 +13,12 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     // Hono's own 4xx (malformed JSON from the validator, the body limit): same shape as ours.
     return ApiError.invalidRequest([{ field: "body", message: err.message }], err.message).toResponse(headers);
   }
-  log("error", "unhandled_error", { request_id: requestId, method: c.req.method, path: c.req.path, ...describeError(err) });
+  log("error", "unhandled_error", {
+    request_id: requestId,
+    method: c.req.method,
+    path: c.req.path,
+    ...describeError(err),
+  });
   return new ApiError("internal_error", "Something went wrong on our side. Quote the request_id when reporting it.", {
     extra: { request_id: requestId },
   }).toResponse(headers);

@@ -6,7 +6,19 @@ import { rateLimitHeaders } from "../ratelimit/headers";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Never passed upstream: the secret, and hop-by-hop or platform headers a proxy must not relay. */
-const DROPPED_REQUEST_HEADERS = ["x-client-secret", "host", "connection", "keep-alive", "te", "upgrade", "proxy-authorization", "cf-connecting-ip", "cf-ray", "cf-visitor", "cf-worker"];
+const DROPPED_REQUEST_HEADERS = [
+  "x-client-secret",
+  "host",
+  "connection",
+  "keep-alive",
+  "te",
+  "upgrade",
+  "proxy-authorization",
+  "cf-connecting-ip",
+  "cf-ray",
+  "cf-visitor",
+  "cf-worker",
+];
 
 function upstreamFor(env: Env, environment: "production" | "sandbox"): string | undefined {
   return (environment === "production" ? env.UPSTREAM_URL_PRODUCTION : env.UPSTREAM_URL_SANDBOX) || undefined;
@@ -57,7 +69,10 @@ export const forward = () => async (c: Context<AppEnv>) => {
   // The timeout bounds the wait for the upstream's answer (its status and headers), not the
   // streaming of its body: a slow stream that has started is passed on whole, not cut off.
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new DOMException("The upstream did not answer in time.", "TimeoutError")), timeout);
+  const timer = setTimeout(
+    () => abort.abort(new DOMException("The upstream did not answer in time.", "TimeoutError")),
+    timeout,
+  );
   let response: Response;
   try {
     response = await fetch(targetUrl(upstream, incoming), {
@@ -68,7 +83,11 @@ export const forward = () => async (c: Context<AppEnv>) => {
       signal: abort.signal,
     });
   } catch (err) {
-    log("warn", "upstream_unavailable", { request_id: c.get("requestId"), client_id: credential.clientId, ...describeError(err) });
+    log("warn", "upstream_unavailable", {
+      request_id: c.get("requestId"),
+      client_id: credential.clientId,
+      ...describeError(err),
+    });
     // The request was admitted (and counted) before forwarding: its answer carries the limit headers too.
     throw new ApiError("upstream_unavailable", "The upstream service could not be reached.", { headers: limitHeaders });
   } finally {

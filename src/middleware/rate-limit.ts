@@ -26,7 +26,11 @@ const DENIAL_MESSAGES = {
  * every request makes its own call. What does ride along is the client's queued usage reports.
  */
 async function ask(env: Env, credential: Credential): Promise<AdmitResult> {
-  const request: AdmitRequest = { clientId: credential.clientId, proof: credential.proof, completions: takeCompletions(env, credential.clientId) };
+  const request: AdmitRequest = {
+    clientId: credential.clientId,
+    proof: credential.proof,
+    completions: takeCompletions(env, credential.clientId),
+  };
   try {
     return await authorityFor(env, credential.clientId).admit(request);
   } catch (err) {
@@ -47,16 +51,21 @@ export const rateLimit = () =>
     if (result.outcome === "stale_token" && credential.proof.kind === "workflow") {
       // KV (or this isolate) lagged behind a re-key or a creation: D1's primary has the current token.
       const proof = credential.proof;
-      credential = { ...credential, proof: await workflowProof(c.env, credential.clientId, proof.workflowId, proof.origin, true) };
+      credential = {
+        ...credential,
+        proof: await workflowProof(c.env, credential.clientId, proof.workflowId, proof.origin, true),
+      };
       c.set("credential", credential);
       result = await ask(c.env, credential);
     }
     if (result.outcome === "stale_token") throw invalidCredentials();
     if (result.outcome === "denied") {
-      if (result.wrongSecret && credential.proof.kind === "secret") rememberWrong(credential.clientId, credential.proof.secretHash);
+      if (result.wrongSecret && credential.proof.kind === "secret")
+        rememberWrong(credential.clientId, credential.proof.secretHash);
       throw new ApiError(result.code, DENIAL_MESSAGES[result.code]);
     }
-    if (credential.proof.kind === "workflow" && credential.proof.origin !== null) c.set("corsOrigin", credential.proof.origin);
+    if (credential.proof.kind === "workflow" && credential.proof.origin !== null)
+      c.set("corsOrigin", credential.proof.origin);
     const state = { limit: result.limit, remaining: result.remaining, resetAt: result.resetAt, now: result.now };
     if (!result.admitted) {
       const retryAfter = retryAfterSeconds(state);

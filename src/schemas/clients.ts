@@ -3,9 +3,17 @@ import { Cursor, IsoTime, Limit } from "./common";
 
 const Name = z.string().trim().min(1).max(200).openapi({ example: "Production iOS App" });
 const Environment = z.enum(["production", "sandbox"]);
-const RateLimit = z.number().int().min(1).max(1000).openapi({ description: "Requests per minute (production 1..1000, default 100; sandbox fixed at 10)." });
+const RateLimit = z
+  .number()
+  .int()
+  .min(1)
+  .max(1000)
+  .openapi({ description: "Requests per minute (production 1..1000, default 100; sandbox fixed at 10)." });
 // The per-environment range (production 7..365, sandbox 1..7) is checked in clients/rules.ts.
-const RetentionDays = z.number().int().min(1).max(365).openapi({ description: "Days usage, alerts and audit entries are kept (production 7..365, default 90; sandbox 1..7, default 7)." });
+const RetentionDays = z.number().int().min(1).max(365).openapi({
+  description:
+    "Days usage, alerts and audit entries are kept (production 7..365, default 90; sandbox 1..7, default 7).",
+});
 
 export const ClientSchema = z
   .object({
@@ -26,7 +34,10 @@ export const ClientSchema = z
   .openapi("Client");
 
 export const ClientIdParam = z.object({
-  client_id: z.string().max(200).openapi({ param: { name: "client_id", in: "path" } }),
+  client_id: z
+    .string()
+    .max(200)
+    .openapi({ param: { name: "client_id", in: "path" } }),
 });
 
 export const CreateClientBody = z
@@ -39,7 +50,15 @@ export const CreateClientBody = z
   .openapi("CreateClient");
 
 /** Fields a PATCH may never carry: they are answered with immutable_field, not invalid_request. */
-export const IMMUTABLE_CLIENT_FIELDS = ["id", "environment", "client_secret", "secret", "secret_hash", "secret_last_four", "created_at"];
+export const IMMUTABLE_CLIENT_FIELDS = [
+  "id",
+  "environment",
+  "client_secret",
+  "secret",
+  "secret_hash",
+  "secret_last_four",
+  "created_at",
+];
 
 export const PatchClientBody = z
   .strictObject({

@@ -2,7 +2,13 @@ import { z } from "@hono/zod-openapi";
 import { Cursor, IsoTime, Limit } from "./common";
 
 export const UsageQuery = z.strictObject({
-  days: z.coerce.number().int().min(1).max(365).default(30).openapi({ description: "Days back from now (1..365, default 30)." }),
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(30)
+    .openapi({ description: "Days back from now (1..365, default 30)." }),
 });
 
 export const UsageSchema = z
@@ -17,10 +23,19 @@ export const UsageSchema = z
     rate_limited_requests: z.number().int(),
     failed_authentications: z.number().int(),
     units_consumed: z.number().int(),
-    by_workflow: z.array(z.object({ workflow_id: z.string(), requests: z.number().int(), successful_requests: z.number().int() })),
-    errors: z.record(z.string(), z.number().int()).openapi({ description: "Error code (or upstream_4xx / upstream_5xx) to count." }),
+    by_workflow: z.array(
+      z.object({ workflow_id: z.string(), requests: z.number().int(), successful_requests: z.number().int() }),
+    ),
+    errors: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: "Error code (or upstream_4xx / upstream_5xx) to count." }),
     daily: z.array(
-      z.object({ date: z.string(), requests: z.number().int(), successful_requests: z.number().int(), units_consumed: z.number().int() }),
+      z.object({
+        date: z.string(),
+        requests: z.number().int(),
+        successful_requests: z.number().int(),
+        units_consumed: z.number().int(),
+      }),
     ),
   })
   .openapi("Usage");
@@ -45,7 +60,9 @@ export const AlertSchema = z
   })
   .openapi("Alert");
 
-export const AlertList = z.object({ alerts: z.array(AlertSchema), next_cursor: z.string().nullable() }).openapi("AlertList");
+export const AlertList = z
+  .object({ alerts: z.array(AlertSchema), next_cursor: z.string().nullable() })
+  .openapi("AlertList");
 
 export const AuditQuery = z.strictObject({
   target_id: z.string().max(200).optional(),
@@ -66,4 +83,6 @@ export const AuditEntrySchema = z
   })
   .openapi("AuditEntry");
 
-export const AuditList = z.object({ entries: z.array(AuditEntrySchema), next_cursor: z.string().nullable() }).openapi("AuditList");
+export const AuditList = z
+  .object({ entries: z.array(AuditEntrySchema), next_cursor: z.string().nullable() })
+  .openapi("AuditList");

@@ -17,7 +17,11 @@ const Origin = z
     (value) => {
       try {
         const url = new URL(value);
-        return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value && ORIGIN_HOST.test(url.hostname);
+        return (
+          (url.protocol === "https:" || url.protocol === "http:") &&
+          url.origin === value &&
+          ORIGIN_HOST.test(url.hostname)
+        );
       } catch {
         return false;
       }
@@ -36,7 +40,10 @@ const AllowedOrigins = z
   .openapi({ description: "Browser origins allowed to use this workflow. Empty: any origin." });
 
 const Name = z.string().trim().min(1).max(200).openapi({ example: "Onboarding KYC" });
-const ClientSecret = z.string().max(200).openapi({ description: "The client's current secret (proves ownership; never stored or returned)." });
+const ClientSecret = z
+  .string()
+  .max(200)
+  .openapi({ description: "The client's current secret (proves ownership; never stored or returned)." });
 
 export const WorkflowSchema = z
   .object({
@@ -53,7 +60,10 @@ export const WorkflowSchema = z
   .openapi("Workflow");
 
 export const WorkflowIdParam = z.object({
-  workflow_id: z.string().max(200).openapi({ param: { name: "workflow_id", in: "path" } }),
+  workflow_id: z
+    .string()
+    .max(200)
+    .openapi({ param: { name: "workflow_id", in: "path" } }),
 });
 
 export const CreateWorkflowBody = z

@@ -27,7 +27,12 @@ export function takeCompletions(env: Env, clientId: string): Completion[] | unde
   return list;
 }
 
-export function queueCompletion(env: Env, ctx: ExecutionContext | undefined, clientId: string, completion: Completion): void {
+export function queueCompletion(
+  env: Env,
+  ctx: ExecutionContext | undefined,
+  clientId: string,
+  completion: Completion,
+): void {
   const pending = pendingOf(env);
   const list = pending.get(clientId);
   if (list) {

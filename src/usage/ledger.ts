@@ -61,7 +61,14 @@ export class UsageLedger {
   }
 
   /** The answer an admitted request got, reported by the edge once it was sent. */
-  complete(admittedAt: number, workflowId: string, status: number, responseMs: number, units: number, code?: string): void {
+  complete(
+    admittedAt: number,
+    workflowId: string,
+    status: number,
+    responseMs: number,
+    units: number,
+    code?: string,
+  ): void {
     const minute = floorTo(admittedAt, MINUTE_MS);
     const ok = status >= 200 && status < 300 ? 1 : 0;
     this.sql.exec(
@@ -74,7 +81,12 @@ export class UsageLedger {
       ok ? units : 0,
       Math.max(0, Math.round(responseMs)),
     );
-    if (!ok) this.error(minute, workflowId, code ?? (status >= 500 ? "upstream_5xx" : status >= 400 ? "upstream_4xx" : "upstream_3xx"));
+    if (!ok)
+      this.error(
+        minute,
+        workflowId,
+        code ?? (status >= 500 ? "upstream_5xx" : status >= 400 ? "upstream_4xx" : "upstream_3xx"),
+      );
   }
 
   private error(minute: number, workflowId: string, code: string, n = 1): void {
@@ -95,8 +107,16 @@ export class UsageLedger {
   hourTotals(): HourTotals[] {
     const rows = this.sql
       .exec<{
-        hour: number; workflow_id: string; requests: number; successful: number; rate_limited: number;
-        failed_auth: number; units: number; response_ms_total: number; completed: number; last_admitted_at: number | null;
+        hour: number;
+        workflow_id: string;
+        requests: number;
+        successful: number;
+        rate_limited: number;
+        failed_auth: number;
+        units: number;
+        response_ms_total: number;
+        completed: number;
+        last_admitted_at: number | null;
       }>(
         `SELECT (minute / ${HOUR_MS}) * ${HOUR_MS} AS hour, workflow_id, SUM(requests) AS requests,
            SUM(successful) AS successful, SUM(rate_limited) AS rate_limited, SUM(failed_auth) AS failed_auth,

@@ -6,10 +6,19 @@ const DAY_MS = 86_400_000;
 
 /** The usage answer for one client over [from, to], from its hourly rows in D1. */
 export function usageReport(clientId: string, rows: HourRow[], from: number, to: number) {
-  let total = 0, successful = 0, rateLimited = 0, failedAuth = 0, units = 0, responseMs = 0, responses = 0;
+  let total = 0,
+    successful = 0,
+    rateLimited = 0,
+    failedAuth = 0,
+    units = 0,
+    responseMs = 0,
+    responses = 0;
   const errors: Record<string, number> = {};
   const byWorkflow = new Map<string, { requests: number; successful_requests: number }>();
-  const daily = new Map<string, { date: string; requests: number; successful_requests: number; units_consumed: number }>();
+  const daily = new Map<
+    string,
+    { date: string; requests: number; successful_requests: number; units_consumed: number }
+  >();
   for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= to; day += DAY_MS) {
     const date = new Date(day).toISOString().slice(0, 10);
     daily.set(date, { date, requests: 0, successful_requests: 0, units_consumed: 0 });
@@ -47,7 +56,9 @@ export function usageReport(clientId: string, rows: HourRow[], from: number, to:
     rate_limited_requests: rateLimited,
     failed_authentications: failedAuth,
     units_consumed: units,
-    by_workflow: [...byWorkflow].map(([workflow_id, w]) => ({ workflow_id, ...w })).sort((a, b) => b.requests - a.requests),
+    by_workflow: [...byWorkflow]
+      .map(([workflow_id, w]) => ({ workflow_id, ...w }))
+      .sort((a, b) => b.requests - a.requests),
     errors,
     daily: [...daily.values()],
   };

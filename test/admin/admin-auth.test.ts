@@ -55,8 +55,16 @@ describe("admin authentication", () => {
     const { id, secret, client } = await createClient({ name: "Untouched" });
     const before = (await adminJson("GET", "/admin/clients?limit=100")).body.clients.length;
     const bad = { Authorization: "Bearer wrong", "Content-Type": "application/json" };
-    await call("/admin/clients", { method: "POST", headers: bad, body: JSON.stringify({ name: "x", environment: "production" }) });
-    await call(`/admin/clients/${id}`, { method: "PATCH", headers: bad, body: JSON.stringify({ name: "Touched", status: "inactive" }) });
+    await call("/admin/clients", {
+      method: "POST",
+      headers: bad,
+      body: JSON.stringify({ name: "x", environment: "production" }),
+    });
+    await call(`/admin/clients/${id}`, {
+      method: "PATCH",
+      headers: bad,
+      body: JSON.stringify({ name: "Touched", status: "inactive" }),
+    });
     await call(`/admin/clients/${id}/regenerate-secret`, { method: "POST", headers: bad, body: "{}" });
     await call(`/admin/clients/${id}/revoke`, { method: "POST", headers: bad });
     expect((await adminJson("GET", "/admin/clients?limit=100")).body.clients.length).toBe(before);
@@ -81,7 +89,11 @@ describe("admin authentication", () => {
 
   it("a client secret is not an admin token", async () => {
     const { secret } = await createClient();
-    await expectError(await call("/admin/clients", { headers: { Authorization: `Bearer ${secret}` } }), 401, "unauthorized");
+    await expectError(
+      await call("/admin/clients", { headers: { Authorization: `Bearer ${secret}` } }),
+      401,
+      "unauthorized",
+    );
   });
 });
 
@@ -101,7 +113,11 @@ describe("without ADMIN_TOKEN configured", () => {
     ];
     for (const headers of attempts) {
       await expectError(await fetchWith(token, "/admin/clients", headers), 503, "service_unavailable");
-      await expectError(await fetchWith(token, `/admin/clients/${unknownClientId()}`, headers), 503, "service_unavailable");
+      await expectError(
+        await fetchWith(token, `/admin/clients/${unknownClientId()}`, headers),
+        503,
+        "service_unavailable",
+      );
     }
   });
 

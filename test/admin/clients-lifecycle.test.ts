@@ -65,7 +65,9 @@ describe("POST /admin/clients/{client_id}/regenerate-secret", () => {
     const expiresAt = ms(body.previous_secret_expires_at);
     expect(expiresAt).toBeGreaterThanOrEqual(before + 2000 - 1000);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 2000 + 1000);
-    expect((await adminJson("GET", `/admin/clients/${id}`)).body.client.previous_secret_expires_at).toBe(body.previous_secret_expires_at);
+    expect((await adminJson("GET", `/admin/clients/${id}`)).body.client.previous_secret_expires_at).toBe(
+      body.previous_secret_expires_at,
+    );
 
     expect(await dataPlaneOutcome(id, secret)).toBe("ok");
     expect(await dataPlaneOutcome(id, body.client_secret)).toBe("ok");
@@ -84,7 +86,11 @@ describe("POST /admin/clients/{client_id}/regenerate-secret", () => {
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThanOrEqual(7.001);
     expect(await dataPlaneOutcome(id, secret)).toBe("ok");
-    await expectError(await admin("POST", `/admin/clients/${id}/regenerate-secret`, { grace_period_seconds: 604801 }), 400, "invalid_request");
+    await expectError(
+      await admin("POST", `/admin/clients/${id}/regenerate-secret`, { grace_period_seconds: 604801 }),
+      400,
+      "invalid_request",
+    );
     // The refused call replaced nothing: both secrets still work.
     expect(await dataPlaneOutcome(id, secret)).toBe("ok");
     expect(await dataPlaneOutcome(id, body.client_secret)).toBe("ok");
@@ -120,7 +126,9 @@ describe("POST /admin/clients/{client_id}/regenerate-secret", () => {
     const { id, secret } = await createClient();
     const results = await Promise.all(Array.from({ length: 8 }, () => regenerate(id, {})));
     for (const r of results) expect(r.status).toBe(200);
-    const outcomes = await Promise.all([secret, ...results.map((r) => r.body.client_secret)].map((s) => dataPlaneOutcome(id, s)));
+    const outcomes = await Promise.all(
+      [secret, ...results.map((r) => r.body.client_secret)].map((s) => dataPlaneOutcome(id, s)),
+    );
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(1);
     const current = (await adminJson("GET", `/admin/clients/${id}`)).body.client;
     const winner = results.find((r) => r.body.client_secret.slice(-4) === current.secret_last_four)!;
@@ -131,13 +139,19 @@ describe("POST /admin/clients/{client_id}/regenerate-secret", () => {
     const { id, secret } = await createClient();
     const results = await Promise.all(Array.from({ length: 6 }, () => regenerate(id, { grace_period_seconds: 600 })));
     for (const r of results) expect(r.status).toBe(200);
-    const outcomes = await Promise.all([secret, ...results.map((r) => r.body.client_secret)].map((s) => dataPlaneOutcome(id, s)));
+    const outcomes = await Promise.all(
+      [secret, ...results.map((r) => r.body.client_secret)].map((s) => dataPlaneOutcome(id, s)),
+    );
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(2);
     expect(outcomes[0]).toBe("401 invalid_credentials");
   });
 
   it("an unknown or malformed client ID is 404 not_found", async () => {
-    await expectError(await admin("POST", `/admin/clients/${unknownClientId()}/regenerate-secret`, {}), 404, "not_found");
+    await expectError(
+      await admin("POST", `/admin/clients/${unknownClientId()}/regenerate-secret`, {}),
+      404,
+      "not_found",
+    );
     await expectError(await admin("POST", `/admin/clients/nope/regenerate-secret`, {}), 404, "not_found");
   });
 });
@@ -145,12 +159,23 @@ describe("POST /admin/clients/{client_id}/regenerate-secret", () => {
 describe("an inactive client", () => {
   it("can be renamed, re-limited, have its secret regenerated and be reactivated", async () => {
     const { id, secret } = await createClient({ name: "Incident" });
-    expect((await adminJson("PATCH", `/admin/clients/${id}`, { status: "inactive" })).body.client.status).toBe("inactive");
+    expect((await adminJson("PATCH", `/admin/clients/${id}`, { status: "inactive" })).body.client.status).toBe(
+      "inactive",
+    );
     expect(await dataPlaneOutcome(id, secret)).toBe("401 client_inactive");
 
-    const renamed = await adminJson("PATCH", `/admin/clients/${id}`, { name: "Incident (rotated)", rate_limit: 50, retention_days: 30 });
+    const renamed = await adminJson("PATCH", `/admin/clients/${id}`, {
+      name: "Incident (rotated)",
+      rate_limit: 50,
+      retention_days: 30,
+    });
     expect(renamed.status).toBe(200);
-    expect(renamed.body.client).toMatchObject({ name: "Incident (rotated)", rate_limit: 50, retention_days: 30, status: "inactive" });
+    expect(renamed.body.client).toMatchObject({
+      name: "Incident (rotated)",
+      rate_limit: 50,
+      retention_days: 30,
+      status: "inactive",
+    });
 
     const rotated = await regenerate(id, { grace_period_seconds: 0 });
     expect(rotated.status).toBe(200);

@@ -102,22 +102,30 @@ describe("GET /admin/clients", () => {
     }
   });
 
-  it.each(["active", "inactive", "revoked"] as const)("status=%s returns exactly those clients, newest first", async (status) => {
-    const { body } = await adminJson("GET", `/admin/clients?status=${status}&limit=100`);
-    expect(body.clients.map((c: any) => c.id)).toEqual(newestFirst((m) => m.status === status));
-    expect(body.clients.length).toBeGreaterThan(0);
-    for (const c of body.clients) expect(c.status).toBe(status);
-  });
+  it.each(["active", "inactive", "revoked"] as const)(
+    "status=%s returns exactly those clients, newest first",
+    async (status) => {
+      const { body } = await adminJson("GET", `/admin/clients?status=${status}&limit=100`);
+      expect(body.clients.map((c: any) => c.id)).toEqual(newestFirst((m) => m.status === status));
+      expect(body.clients.length).toBeGreaterThan(0);
+      for (const c of body.clients) expect(c.status).toBe(status);
+    },
+  );
 
-  it.each(["production", "sandbox"] as const)("environment=%s returns exactly those clients, newest first", async (environment) => {
-    const { body } = await adminJson("GET", `/admin/clients?environment=${environment}&limit=100`);
-    expect(body.clients.map((c: any) => c.id)).toEqual(newestFirst((m) => m.environment === environment));
-    for (const c of body.clients) expect(c.environment).toBe(environment);
-  });
+  it.each(["production", "sandbox"] as const)(
+    "environment=%s returns exactly those clients, newest first",
+    async (environment) => {
+      const { body } = await adminJson("GET", `/admin/clients?environment=${environment}&limit=100`);
+      expect(body.clients.map((c: any) => c.id)).toEqual(newestFirst((m) => m.environment === environment));
+      for (const c of body.clients) expect(c.environment).toBe(environment);
+    },
+  );
 
   it("status and environment combine", async () => {
     const { body } = await adminJson("GET", "/admin/clients?status=active&environment=sandbox&limit=100");
-    expect(body.clients.map((c: any) => c.id)).toEqual(newestFirst((m) => m.status === "active" && m.environment === "sandbox"));
+    expect(body.clients.map((c: any) => c.id)).toEqual(
+      newestFirst((m) => m.status === "active" && m.environment === "sandbox"),
+    );
   });
 
   it("a cursor walks every page once: no duplicates, nothing missing, next_cursor null on the last page", async () => {
@@ -144,7 +152,10 @@ describe("GET /admin/clients", () => {
     for (const [query, filter] of [
       ["status=active", (m: Made) => m.status === "active"],
       ["environment=sandbox", (m: Made) => m.environment === "sandbox"],
-      ["status=inactive&environment=production", (m: Made) => m.status === "inactive" && m.environment === "production"],
+      [
+        "status=inactive&environment=production",
+        (m: Made) => m.status === "inactive" && m.environment === "production",
+      ],
     ] as const) {
       const { ids } = await listAll(query, 3);
       expect(ids, query).toEqual(newestFirst(filter));
@@ -156,7 +167,10 @@ describe("GET /admin/clients", () => {
     const expected = newestFirst();
     const late = await createClient({ name: "Late arrival" });
     made.push({ id: late.id, environment: "production", status: "active" });
-    const second = await adminJson("GET", `/admin/clients?limit=10&cursor=${encodeURIComponent(first.body.next_cursor)}`);
+    const second = await adminJson(
+      "GET",
+      `/admin/clients?limit=10&cursor=${encodeURIComponent(first.body.next_cursor)}`,
+    );
     expect(second.body.clients.map((c: any) => c.id)).toEqual(expected.slice(10, 20));
   });
 
@@ -168,7 +182,11 @@ describe("GET /admin/clients", () => {
     ["base64 of non-JSON", btoa("hello world")],
     ["too long", "A".repeat(5000)],
   ])("a %s cursor is 400 invalid_request", async (_label, cursor) => {
-    await expectError(await admin("GET", `/admin/clients?cursor=${encodeURIComponent(cursor)}`), 400, "invalid_request");
+    await expectError(
+      await admin("GET", `/admin/clients?cursor=${encodeURIComponent(cursor)}`),
+      400,
+      "invalid_request",
+    );
   });
 
   it("an unknown query parameter is 400 invalid_request, not ignored", async () => {
@@ -185,7 +203,11 @@ describe("clients created in the same millisecond", () => {
     const now = Date.now();
     const tied = [now, now, now, now, now, now, now, now, now, now, now - 1, now - 1, now - 1, now - 1, now - 1];
     for (const createdAt of tied) {
-      const outcome = newClientRow({ id: newClientId("sandbox"), name: "Tied", environment: "sandbox" }, { hash: "0".repeat(64), lastFour: "0000" }, createdAt);
+      const outcome = newClientRow(
+        { id: newClientId("sandbox"), name: "Tied", environment: "sandbox" },
+        { hash: "0".repeat(64), lastFour: "0000" },
+        createdAt,
+      );
       if (!outcome.ok) throw new Error(outcome.message);
       await db.insert(clients).values(outcome.value);
     }

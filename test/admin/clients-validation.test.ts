@@ -33,7 +33,11 @@ describe("unknown fields", () => {
   });
 
   it("create: a misspelt optional field is refused, not ignored", async () => {
-    const err = await expectError(await admin("POST", "/admin/clients", { ...VALID, ratelimit: 5 }), 400, "invalid_request");
+    const err = await expectError(
+      await admin("POST", "/admin/clients", { ...VALID, ratelimit: 5 }),
+      400,
+      "invalid_request",
+    );
     expect(err.details).toContainEqual({ field: "ratelimit", message: expect.any(String) });
   });
 
@@ -94,7 +98,10 @@ describe("required fields and types", () => {
       [{ status: null }, "status"],
     ] as const) {
       const err = await expectError(await admin("PATCH", `/admin/clients/${id}`, patch), 400, "invalid_request");
-      expect(err.details.map((d: any) => d.field), JSON.stringify(patch)).toContain(field);
+      expect(
+        err.details.map((d: any) => d.field),
+        JSON.stringify(patch),
+      ).toContain(field);
     }
     expect((await adminJson("GET", `/admin/clients/${id}`)).body.client).toEqual(client);
   });
@@ -107,7 +114,10 @@ describe("required fields and types", () => {
         400,
         "invalid_request",
       );
-      expect(err.details.map((d: any) => d.field), String(grace_period_seconds)).toContain("grace_period_seconds");
+      expect(
+        err.details.map((d: any) => d.field),
+        String(grace_period_seconds),
+      ).toContain("grace_period_seconds");
     }
     expect(await dataPlaneOutcome(id, secret)).toBe("ok");
   });
@@ -120,7 +130,11 @@ describe("malformed bodies", () => {
     for (const text of ['{"name": "x",', "{name: 'x'}", "not json", '{"name":"x"}}']) {
       await expectError(await raw("POST", "/admin/clients", text, json), 400, "invalid_request");
       await expectError(await raw("PATCH", `/admin/clients/${id}`, text, json), 400, "invalid_request");
-      await expectError(await raw("POST", `/admin/clients/${id}/regenerate-secret`, text, json), 400, "invalid_request");
+      await expectError(
+        await raw("POST", `/admin/clients/${id}/regenerate-secret`, text, json),
+        400,
+        "invalid_request",
+      );
     }
     expect(await dataPlaneOutcome(id, secret)).toBe("ok");
   });
@@ -143,7 +157,9 @@ describe("malformed bodies", () => {
 
   it("PATCH with a text/plain body is a 4xx JSON error, not a silent no-op", async () => {
     const { id, client } = await createClient({ name: "Plain" });
-    const res = await raw("PATCH", `/admin/clients/${id}`, JSON.stringify({ name: "Changed" }), { "Content-Type": "text/plain" });
+    const res = await raw("PATCH", `/admin/clients/${id}`, JSON.stringify({ name: "Changed" }), {
+      "Content-Type": "text/plain",
+    });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
@@ -152,9 +168,14 @@ describe("malformed bodies", () => {
 
   it("regenerate-secret with a text/plain body is a 4xx JSON error, and the secret is not replaced", async () => {
     const { id, secret } = await createClient();
-    const res = await raw("POST", `/admin/clients/${id}/regenerate-secret`, JSON.stringify({ grace_period_seconds: 3600 }), {
-      "Content-Type": "text/plain",
-    });
+    const res = await raw(
+      "POST",
+      `/admin/clients/${id}/regenerate-secret`,
+      JSON.stringify({ grace_period_seconds: 3600 }),
+      {
+        "Content-Type": "text/plain",
+      },
+    );
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
@@ -260,7 +281,8 @@ describe("never a 500", () => {
         expect(allowed[kind], `${kind} ${JSON.stringify(body)} → ${res.status} ${text}`).toContain(res.status);
         expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
         const parsed = JSON.parse(text);
-        if (res.status >= 400) expect(parsed.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+        if (res.status >= 400)
+          expect(parsed.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
       }),
       { numRuns: 60 },
     );

@@ -60,8 +60,10 @@ describe("POST /admin/clients", () => {
 
   it("the checksum catches a one-character change anywhere in a created ID or secret", async () => {
     const { id, secret } = await createClient({ environment: "production" });
-    for (let i = "nafsi_live_".length; i < id.length; i++) expect(clientIdEnvironment(changeChar(id, i)), `id[${i}]`).toBeNull();
-    for (let i = "sk_live_".length; i < secret.length; i++) expect(secretEnvironment(changeChar(secret, i)), `secret[${i}]`).toBeNull();
+    for (let i = "nafsi_live_".length; i < id.length; i++)
+      expect(clientIdEnvironment(changeChar(id, i)), `id[${i}]`).toBeNull();
+    for (let i = "sk_live_".length; i < secret.length; i++)
+      expect(secretEnvironment(changeChar(secret, i)), `secret[${i}]`).toBeNull();
   });
 
   it("a one-character change of a real ID or secret is refused on the data plane (401 invalid_credentials)", async () => {
@@ -82,7 +84,13 @@ describe("POST /admin/clients", () => {
     const { id, secret } = await createClient({ environment: "sandbox" });
     const res = await dataPlane(id, secret);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ authenticated: true, client_id: id, environment: "sandbox", method: "GET", path: "/v1/anything" });
+    expect(await res.json()).toMatchObject({
+      authenticated: true,
+      client_id: id,
+      environment: "sandbox",
+      method: "GET",
+      path: "/v1/anything",
+    });
   });
 
   it("default rate limit is 100; any integer 1..1000 is accepted", async () => {
@@ -94,14 +102,25 @@ describe("POST /admin/clients", () => {
 
   it("rate_limit outside 1..1000 or not an integer: 400 invalid_request naming rate_limit", async () => {
     for (const rate_limit of [0, -5, 1001, 10_000, 2.5]) {
-      const err = await expectError(await admin("POST", "/admin/clients", { name: "x", environment: "production", rate_limit }), 400, "invalid_request");
-      expect(err.details.map((d: any) => d.field), String(rate_limit)).toContain("rate_limit");
+      const err = await expectError(
+        await admin("POST", "/admin/clients", { name: "x", environment: "production", rate_limit }),
+        400,
+        "invalid_request",
+      );
+      expect(
+        err.details.map((d: any) => d.field),
+        String(rate_limit),
+      ).toContain("rate_limit");
     }
   });
 
   it("a sandbox rate_limit other than 10 is 400 sandbox_rate_limit_fixed; 10 itself is accepted", async () => {
     for (const rate_limit of [1, 9, 11, 100, 1000]) {
-      await expectError(await admin("POST", "/admin/clients", { name: "sb", environment: "sandbox", rate_limit }), 400, "sandbox_rate_limit_fixed");
+      await expectError(
+        await admin("POST", "/admin/clients", { name: "sb", environment: "sandbox", rate_limit }),
+        400,
+        "sandbox_rate_limit_fixed",
+      );
     }
     expect((await createClient({ environment: "sandbox", rate_limit: 10 })).client.rate_limit).toBe(10);
   });
@@ -125,7 +144,10 @@ describe("POST /admin/clients", () => {
         400,
         "invalid_request",
       );
-      expect(err.details.map((d: any) => d.field), `${environment} ${retention_days}`).toContain("retention_days");
+      expect(
+        err.details.map((d: any) => d.field),
+        `${environment} ${retention_days}`,
+      ).toContain("retention_days");
     }
   });
 
@@ -157,7 +179,14 @@ describe("GET /admin/clients/{client_id}", () => {
 
   it("a malformed ID is 404 not_found", async () => {
     const { id } = await createClient();
-    for (const bad of ["nope", "nafsi_live_", changeChar(id, id.length - 1), id.toLowerCase(), `${id}x`, "sk_live_abc"]) {
+    for (const bad of [
+      "nope",
+      "nafsi_live_",
+      changeChar(id, id.length - 1),
+      id.toLowerCase(),
+      `${id}x`,
+      "sk_live_abc",
+    ]) {
       await expectError(await admin("GET", `/admin/clients/${encodeURIComponent(bad)}`), 404, "not_found");
     }
   });
@@ -167,11 +196,22 @@ describe("PATCH /admin/clients/{client_id}", () => {
   it("changes name, rate_limit and retention_days; updated_at moves, created_at does not; GET agrees", async () => {
     const { id, client } = await createClient({ name: "Before" });
     await sleep(5);
-    const { status, body } = await adminJson("PATCH", `/admin/clients/${id}`, { name: "After", rate_limit: 500, retention_days: 30 });
+    const { status, body } = await adminJson("PATCH", `/admin/clients/${id}`, {
+      name: "After",
+      rate_limit: 500,
+      retention_days: 30,
+    });
     expect(status).toBe(200);
     expect(Object.keys(body)).toEqual(["client"]);
     expectClientShape(body.client);
-    expect(body.client).toMatchObject({ id, name: "After", rate_limit: 500, retention_days: 30, status: "active", created_at: client.created_at });
+    expect(body.client).toMatchObject({
+      id,
+      name: "After",
+      rate_limit: 500,
+      retention_days: 30,
+      status: "active",
+      created_at: client.created_at,
+    });
     expect(ms(body.client.updated_at)).toBeGreaterThan(ms(client.updated_at));
     expect((await adminJson("GET", `/admin/clients/${id}`)).body.client).toEqual(body.client);
   });
@@ -209,9 +249,13 @@ describe("PATCH /admin/clients/{client_id}", () => {
     expect((await dataPlane(id, secret)).headers.get("X-RateLimit-Limit")).toBe("3");
   });
 
-  it("status: \"revoked\" is 400 invalid_request (revoking has its own call) and changes nothing", async () => {
+  it('status: "revoked" is 400 invalid_request (revoking has its own call) and changes nothing', async () => {
     const { id, client } = await createClient();
-    const err = await expectError(await admin("PATCH", `/admin/clients/${id}`, { status: "revoked" }), 400, "invalid_request");
+    const err = await expectError(
+      await admin("PATCH", `/admin/clients/${id}`, { status: "revoked" }),
+      400,
+      "invalid_request",
+    );
     expect(err.details.map((d: any) => d.field)).toContain("status");
     expect((await adminJson("GET", `/admin/clients/${id}`)).body.client).toEqual(client);
   });
@@ -237,7 +281,11 @@ describe("PATCH /admin/clients/{client_id}", () => {
     for (const rate_limit of [1, 11, 100, 1000]) {
       await expectError(await admin("PATCH", `/admin/clients/${id}`, { rate_limit }), 400, "sandbox_rate_limit_fixed");
     }
-    await expectError(await admin("PATCH", `/admin/clients/${id}`, { name: "n", rate_limit: 20 }), 400, "sandbox_rate_limit_fixed");
+    await expectError(
+      await admin("PATCH", `/admin/clients/${id}`, { name: "n", rate_limit: 20 }),
+      400,
+      "sandbox_rate_limit_fixed",
+    );
     expect((await adminJson("GET", `/admin/clients/${id}`)).body.client).toEqual(client);
   });
 
@@ -250,16 +298,26 @@ describe("PATCH /admin/clients/{client_id}", () => {
       [production.id, 6],
       [production.id, 366],
     ] as const) {
-      const err = await expectError(await admin("PATCH", `/admin/clients/${cid}`, { retention_days }), 400, "invalid_request");
+      const err = await expectError(
+        await admin("PATCH", `/admin/clients/${cid}`, { retention_days }),
+        400,
+        "invalid_request",
+      );
       expect(err.details.map((d: any) => d.field)).toContain("retention_days");
     }
-    expect((await adminJson("PATCH", `/admin/clients/${sandbox.id}`, { retention_days: 3 })).body.client.retention_days).toBe(3);
+    expect(
+      (await adminJson("PATCH", `/admin/clients/${sandbox.id}`, { retention_days: 3 })).body.client.retention_days,
+    ).toBe(3);
     expect((await adminJson("GET", `/admin/clients/${production.id}`)).body.client.retention_days).toBe(90);
   });
 
   it("unknown field: 400 invalid_request with details naming it, nothing changes", async () => {
     const { id, client } = await createClient();
-    const err = await expectError(await admin("PATCH", `/admin/clients/${id}`, { name: "New", colour: "blue" }), 400, "invalid_request");
+    const err = await expectError(
+      await admin("PATCH", `/admin/clients/${id}`, { name: "New", colour: "blue" }),
+      400,
+      "invalid_request",
+    );
     expect(err.details).toContainEqual({ field: "colour", message: expect.any(String) });
     expect((await adminJson("GET", `/admin/clients/${id}`)).body.client).toEqual(client);
   });
@@ -268,6 +326,10 @@ describe("PATCH /admin/clients/{client_id}", () => {
     await expectError(await admin("PATCH", `/admin/clients/${unknownClientId()}`, { name: "x" }), 404, "not_found");
     await expectError(await admin("PATCH", `/admin/clients/nope`, { name: "x" }), 404, "not_found");
     const { id } = await createClient();
-    await expectError(await admin("PATCH", `/admin/clients/${changeChar(id, id.length - 3)}`, { name: "x" }), 404, "not_found");
+    await expectError(
+      await admin("PATCH", `/admin/clients/${changeChar(id, id.length - 3)}`, { name: "x" }),
+      404,
+      "not_found",
+    );
   });
 });

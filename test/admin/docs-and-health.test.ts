@@ -13,7 +13,7 @@ const CLIENT_OPERATIONS: [string, string][] = [
 ];
 
 describe("GET /healthz", () => {
-  it("200 {\"status\":\"ok\"} without credentials", async () => {
+  it('200 {"status":"ok"} without credentials', async () => {
     const res = await call("/healthz");
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
@@ -36,7 +36,9 @@ describe("GET /openapi.json", () => {
     for (const [path, method] of CLIENT_OPERATIONS) {
       const op = doc.paths?.[path]?.[method];
       expect(op, `${method.toUpperCase()} ${path}`).toBeDefined();
-      expect(op.security, `${method.toUpperCase()} ${path}`).toEqual(expect.arrayContaining([expect.objectContaining({ adminBearer: [] })]));
+      expect(op.security, `${method.toUpperCase()} ${path}`).toEqual(
+        expect.arrayContaining([expect.objectContaining({ adminBearer: [] })]),
+      );
     }
     expect(doc.components.securitySchemes.adminBearer).toMatchObject({ type: "http", scheme: "bearer" });
   });
@@ -46,9 +48,20 @@ describe("GET /openapi.json", () => {
     const schemas = doc.components.schemas;
     expect(Object.keys(schemas.Client.properties).sort()).toEqual(CLIENT_FIELDS);
     const resolve = (s: any) => (s?.$ref ? schemas[s.$ref.split("/").pop()] : s);
-    const body = (path: string, method: string) => resolve(doc.paths[path][method].requestBody.content["application/json"].schema);
-    expect(Object.keys(body("/admin/clients", "post").properties).sort()).toEqual(["environment", "name", "rate_limit", "retention_days"]);
-    expect(Object.keys(body("/admin/clients/{client_id}", "patch").properties).sort()).toEqual(["name", "rate_limit", "retention_days", "status"]);
+    const body = (path: string, method: string) =>
+      resolve(doc.paths[path][method].requestBody.content["application/json"].schema);
+    expect(Object.keys(body("/admin/clients", "post").properties).sort()).toEqual([
+      "environment",
+      "name",
+      "rate_limit",
+      "retention_days",
+    ]);
+    expect(Object.keys(body("/admin/clients/{client_id}", "patch").properties).sort()).toEqual([
+      "name",
+      "rate_limit",
+      "retention_days",
+      "status",
+    ]);
     const regen = body("/admin/clients/{client_id}/regenerate-secret", "post").properties.grace_period_seconds;
     expect(regen).toMatchObject({ minimum: 0, maximum: 604800 });
     expect(doc.paths["/admin/clients"].post.responses).toHaveProperty("201");

@@ -34,7 +34,9 @@ async function record(label: string, res: Response) {
 
 /** What D1 stores for a client's current secret, whatever the hashing scheme (read by ID). */
 async function storedHash(clientId: string): Promise<string> {
-  const row = await env.DB.prepare("SELECT secret_hash FROM clients WHERE id = ?").bind(clientId).first<{ secret_hash: string }>();
+  const row = await env.DB.prepare("SELECT secret_hash FROM clients WHERE id = ?")
+    .bind(clientId)
+    .first<{ secret_hash: string }>();
   expect(row?.secret_hash, clientId).toEqual(expect.any(String));
   expect(row!.secret_hash.length).toBeGreaterThanOrEqual(32);
   return row!.secret_hash;
@@ -55,7 +57,8 @@ async function forbiddenFor(secret: string): Promise<string[]> {
 function expectAbsent(where: Recorded[], forbidden: string[], what: string) {
   for (const r of where) {
     const haystack = r.text.toLowerCase();
-    for (const f of forbidden) expect(haystack.includes(f.toLowerCase()), `${what} found in ${r.label} (${r.status})`).toBe(false);
+    for (const f of forbidden)
+      expect(haystack.includes(f.toLowerCase()), `${what} found in ${r.label} (${r.status})`).toBe(false);
   }
 }
 
@@ -82,8 +85,15 @@ describe("no secret or hash leaks", () => {
     const createResponse = recorded.pop()!;
     // The create response shows the secret once, in client_secret, and never its hash.
     expect(createResponse.text.split(s0).length - 1).toBe(1);
-    expectAbsent([{ ...createResponse, text: createResponse.text.replace(s0, "") }], await forbiddenFor(s0), "s0 or its hash");
-    const sandbox = await send("create sandbox", "POST", "/admin/clients", { name: "Leak probe sb", environment: "sandbox" });
+    expectAbsent(
+      [{ ...createResponse, text: createResponse.text.replace(s0, "") }],
+      await forbiddenFor(s0),
+      "s0 or its hash",
+    );
+    const sandbox = await send("create sandbox", "POST", "/admin/clients", {
+      name: "Leak probe sb",
+      environment: "sandbox",
+    });
     const sbId: string = sandbox.body.client.id;
     const sb0: string = sandbox.body.client_secret;
     secrets.push({ secret: sb0, shownIn: "create sandbox" });
@@ -109,8 +119,14 @@ describe("no secret or hash leaks", () => {
     await send("patch rate_limit = secret", "PATCH", `/admin/clients/${id}`, { rate_limit: s0 });
     await send("patch status = secret", "PATCH", `/admin/clients/${id}`, { status: s0 });
     await send("create with environment = secret", "POST", "/admin/clients", { name: "x", environment: s0 });
-    await send("create with unknown field = secret", "POST", "/admin/clients", { name: "x", environment: "production", client_secret: s0 });
-    await send("regenerate with grace = secret", "POST", `/admin/clients/${id}/regenerate-secret`, { grace_period_seconds: s0 });
+    await send("create with unknown field = secret", "POST", "/admin/clients", {
+      name: "x",
+      environment: "production",
+      client_secret: s0,
+    });
+    await send("regenerate with grace = secret", "POST", `/admin/clients/${id}/regenerate-secret`, {
+      grace_period_seconds: s0,
+    });
     await send("patch sandbox limit", "PATCH", `/admin/clients/${sbId}`, { rate_limit: 50 });
     recorded.push(
       await (async () => {
@@ -119,7 +135,11 @@ describe("no secret or hash leaks", () => {
           headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
           body: `{"name": "${s0}", `,
         });
-        return { label: "malformed JSON with the secret", status: res.status, text: [...res.headers].join("\n") + (await res.text()) };
+        return {
+          label: "malformed JSON with the secret",
+          status: res.status,
+          text: [...res.headers].join("\n") + (await res.text()),
+        };
       })(),
     );
     await send("secret as a bearer token", "GET", "/admin/clients", undefined, { Authorization: `Bearer ${s0}` });
@@ -132,14 +152,20 @@ describe("no secret or hash leaks", () => {
     await record("data plane secret as id", await withSecret(s0, s0, "/v1/anything"));
 
     // ---- regenerate with grace: s1 shown once, s0 nowhere ----
-    const regen = await send("regenerate (grace)", "POST", `/admin/clients/${id}/regenerate-secret`, { grace_period_seconds: 600 });
+    const regen = await send("regenerate (grace)", "POST", `/admin/clients/${id}/regenerate-secret`, {
+      grace_period_seconds: 600,
+    });
     expect(regen.status).toBe(200);
     const s1: string = regen.body.client_secret;
     secrets.push({ secret: s1, shownIn: "regenerate (grace)" });
     stored.set(s1, await storedHash(id));
     const regenResponse = recorded.pop()!;
     expect(regenResponse.text.split(s1).length - 1).toBe(1);
-    expectAbsent([{ ...regenResponse, text: regenResponse.text.replace(s1, "") }], await forbiddenFor(s1), "s1 or its hash");
+    expectAbsent(
+      [{ ...regenResponse, text: regenResponse.text.replace(s1, "") }],
+      await forbiddenFor(s1),
+      "s1 or its hash",
+    );
     expectAbsent([regenResponse], await forbiddenFor(s0), "s0 or its hash");
     // The rest of the regenerate response, other than client_secret, is secret-free.
     const { client_secret: _shown, ...rest } = regen.body;
@@ -191,7 +217,9 @@ describe("no secret or hash leaks", () => {
       expect(dump).not.toContain(secret);
       expect(dump).not.toContain(secret.slice(8));
     }
-    const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all<{ name: string }>();
+    const tables = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+    ).all<{ name: string }>();
     expect(tables.results.map((t) => t.name)).toContain("clients");
     for (const { name } of tables.results) {
       const all = JSON.stringify((await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results);

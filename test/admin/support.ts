@@ -23,7 +23,14 @@ export const CLIENT_FIELDS = [
   "revoked_at",
 ].sort();
 
-const TIME_FIELDS = ["created_at", "updated_at", "last_used_at", "secret_rotated_at", "previous_secret_expires_at", "revoked_at"];
+const TIME_FIELDS = [
+  "created_at",
+  "updated_at",
+  "last_used_at",
+  "secret_rotated_at",
+  "previous_secret_expires_at",
+  "revoked_at",
+];
 
 /** Exactly the contract's fields, with the right types; times are ISO 8601 UTC or null. */
 export function expectClientShape(client: any): void {

@@ -1,6 +1,16 @@
 /** GET /admin/alerts: filters by client and type, newest first, stable cursor pagination. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminJson, call, createClient, expectError, flushUsage, sleep, statusOf, unrelatedSecret, withSecret } from "../helpers";
+import {
+  adminJson,
+  call,
+  createClient,
+  expectError,
+  flushUsage,
+  sleep,
+  statusOf,
+  unrelatedSecret,
+  withSecret,
+} from "../helpers";
 import { newClientId } from "../../src/auth/credentials";
 
 const ALERT_FIELDS = ["client_id", "details", "id", "message", "triggered_at", "type"];
@@ -42,7 +52,10 @@ async function allPages(query: string, limit: number): Promise<{ alerts: any[]; 
 function expectNewestFirst(alerts: any[]): void {
   for (let i = 1; i < alerts.length; i++) {
     const [a, b] = [alerts[i - 1], alerts[i]];
-    expect(Date.parse(a.triggered_at) > Date.parse(b.triggered_at) || (a.triggered_at === b.triggered_at && a.id > b.id), `${a.id} before ${b.id}`).toBe(true);
+    expect(
+      Date.parse(a.triggered_at) > Date.parse(b.triggered_at) || (a.triggered_at === b.triggered_at && a.id > b.id),
+      `${a.id} before ${b.id}`,
+    ).toBe(true);
   }
 }
 
@@ -86,7 +99,10 @@ describe("GET /admin/alerts", () => {
   });
 
   it("filters by client_id, by type, and by both", async () => {
-    expect((await list(`client_id=${x.id}`)).alerts.map((a) => a.type)).toEqual(["failed_authentication", "rate_limit_approaching"]);
+    expect((await list(`client_id=${x.id}`)).alerts.map((a) => a.type)).toEqual([
+      "failed_authentication",
+      "rate_limit_approaching",
+    ]);
     expect((await list(`client_id=${y.id}`)).alerts.map((a) => a.type)).toEqual(["rate_limit_approaching"]);
     expect((await list("type=rate_limit_approaching")).alerts.map((a) => a.client_id)).toEqual([y.id, x.id]);
     expect((await list("type=failed_authentication")).alerts.map((a) => a.client_id)).toEqual([z.id, x.id]);
@@ -100,7 +116,10 @@ describe("GET /admin/alerts", () => {
     const all = (await list("")).alerts;
     for (const limit of [1, 2, 3, 4, 100]) {
       const { alerts, pages } = await allPages("", limit);
-      expect(alerts.map((a) => a.id), `limit ${limit}`).toEqual(all.map((a) => a.id));
+      expect(
+        alerts.map((a) => a.id),
+        `limit ${limit}`,
+      ).toEqual(all.map((a) => a.id));
       expect(pages).toBe(Math.max(1, Math.ceil(all.length / limit)));
     }
     const filtered = await allPages(`type=failed_authentication`, 1);
@@ -122,7 +141,15 @@ describe("GET /admin/alerts", () => {
   });
 
   it("refuses bad queries (400 invalid_request) and calls without the admin token (401)", async () => {
-    for (const q of ["type=bogus", "limit=0", "limit=101", "limit=abc", "cursor=not-a-cursor", "client=x", `client_id=${"a".repeat(201)}`]) {
+    for (const q of [
+      "type=bogus",
+      "limit=0",
+      "limit=101",
+      "limit=abc",
+      "cursor=not-a-cursor",
+      "client=x",
+      `client_id=${"a".repeat(201)}`,
+    ]) {
       const res = await adminJson("GET", `/admin/alerts?${q}`);
       expect(res.status, q).toBe(400);
       expect(res.body.error.code, q).toBe("invalid_request");

@@ -128,7 +128,9 @@ describe("failed_authentication: 5 or more within a minute", () => {
     await objectFailures(c.id, 3);
     await abortAllDurableObjects();
     await objectFailures(c.id, 2);
-    expect((await flushAndList(c.id, "failed_authentication")).map((a) => a.details.failed_authentications)).toEqual([5]);
+    expect((await flushAndList(c.id, "failed_authentication")).map((a) => a.details.failed_authentications)).toEqual([
+      5,
+    ]);
   });
 
   it("inactive-client refusals count toward it too", async () => {
@@ -214,10 +216,18 @@ describe("unusual_usage: the last hour's requests exceed 3× the trailing 7-day 
     await runInDurableObject(authority(c.id), (_i, state) => {
       const currentHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
       for (let h = 1; h <= 168; h++) {
-        state.storage.sql.exec("INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)", currentHour - h * HOUR_MS, 40);
+        state.storage.sql.exec(
+          "INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)",
+          currentHour - h * HOUR_MS,
+          40,
+        );
       }
       // Older than 7 days: not part of the mean.
-      state.storage.sql.exec("INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)", currentHour - 169 * HOUR_MS, 100_000);
+      state.storage.sql.exec(
+        "INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)",
+        currentHour - 169 * HOUR_MS,
+        100_000,
+      );
     });
     await admitted(c.id, c.secret, 120);
     expect(await flushAndList(c.id, "unusual_usage")).toEqual([]);

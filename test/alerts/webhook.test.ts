@@ -41,7 +41,13 @@ async function received(key: string): Promise<Received[]> {
 }
 
 async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
   return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -56,9 +62,11 @@ async function verifies(header: string | undefined, body: string, secret: string
 /** The client's pending webhook deliveries as its object keeps them. */
 const outbox = (clientId: string) =>
   runInDurableObject(authority(clientId), (_i, state) =>
-    state.storage.sql.exec<{ id: string; attempts: number; delivered: number; next_attempt_at: number }>(
-      "SELECT id, attempts, delivered, next_attempt_at FROM alert_outbox",
-    ).toArray(),
+    state.storage.sql
+      .exec<{ id: string; attempts: number; delivered: number; next_attempt_at: number }>(
+        "SELECT id, attempts, delivered, next_attempt_at FROM alert_outbox",
+      )
+      .toArray(),
   );
 const alarmAt = (clientId: string) => runInDurableObject(authority(clientId), (_i, state) => state.storage.getAlarm());
 /** Makes every pending delivery due now (as if its backoff had elapsed). */
@@ -190,13 +198,19 @@ describe("a failing webhook's backoff never delays the usage flush", () => {
   it("traffic counted while a delivery is failing is still flushed within 60 s, whatever the backoff", async () => {
     const key = newKey();
     const c = await createClient({ rate_limit: 1 });
-    await patchAuthorityEnv(c.id, { ALERT_WEBHOOK_URL: hook(key, "?status=500&delay_ms=1500"), ALERT_WEBHOOK_SECRET: SECRET });
+    await patchAuthorityEnv(c.id, {
+      ALERT_WEBHOOK_URL: hook(key, "?status=500&delay_ms=1500"),
+      ALERT_WEBHOOK_SECRET: SECRET,
+    });
     await raiseRateAlert(c);
     await sleep(50);
     expect(await flushUsage(c.id)).toBe(true); // first attempt fails
     // As if it had failed several times already: the next retry is many minutes away once this one fails.
     await runInDurableObject(authority(c.id), (_i, state) => {
-      state.storage.sql.exec("UPDATE alert_outbox SET attempts = 5, next_attempt_at = ? WHERE delivered = 0", Date.now() - 1);
+      state.storage.sql.exec(
+        "UPDATE alert_outbox SET attempts = 5, next_attempt_at = ? WHERE delivered = 0",
+        Date.now() - 1,
+      );
     });
     const alarm = runDurableObjectAlarm(authority(c.id));
     for (let i = 0; i < 200 && (await received(key)).length < 2; i++) await sleep(20);
@@ -243,7 +257,9 @@ async function answer(res: Promise<Response>): Promise<Answer> {
  * 429, a wrong secret and a call without credentials. Returns the answers and how long the second
  * part took.
  */
-async function scenario(webhookUrl: string | null): Promise<{ answers: Answer[]; duringMs: number; alarmStillRunning: boolean }> {
+async function scenario(
+  webhookUrl: string | null,
+): Promise<{ answers: Answer[]; duringMs: number; alarmStillRunning: boolean }> {
   const c = await createClient({ rate_limit: 3 });
   const key = webhookUrl ? new URL(webhookUrl).pathname.split("/")[2]! : null;
   if (webhookUrl) await patchAuthorityEnv(c.id, { ALERT_WEBHOOK_URL: webhookUrl, ALERT_WEBHOOK_SECRET: SECRET });
@@ -287,7 +303,8 @@ describe("a failing or slow webhook never changes a data-plane answer", () => {
     expect(comparable(down.answers)).toEqual(comparable(plain.answers));
     for (const run of [slow, down]) {
       run.answers.forEach((a, i) => {
-        if (a.retryAfter !== null) expect(Math.abs(a.retryAfter - plain.answers[i]!.retryAfter!)).toBeLessThanOrEqual(2);
+        if (a.retryAfter !== null)
+          expect(Math.abs(a.retryAfter - plain.answers[i]!.retryAfter!)).toBeLessThanOrEqual(2);
       });
     }
     // The slow receiver held its delivery for 6 s; the requests made meanwhile were not held.

@@ -52,7 +52,12 @@ describe("audit log of management changes", () => {
   let secrets: string[] = [];
 
   beforeAll(async () => {
-    calls.create = await manage("POST", "/admin/clients", { name: "Audited", environment: "production", rate_limit: 50, retention_days: 30 });
+    calls.create = await manage("POST", "/admin/clients", {
+      name: "Audited",
+      environment: "production",
+      rate_limit: 50,
+      retention_days: 30,
+    });
     expect(calls.create.status).toBe(201);
     clientId = calls.create.body.client.id;
     const s1: string = calls.create.body.client_secret;
@@ -64,16 +69,27 @@ describe("audit log of management changes", () => {
     });
     expect(calls.workflowCreate.status).toBe(201);
     workflowId = calls.workflowCreate.body.workflow.id;
-    calls.patch = await manage("PATCH", `/admin/clients/${clientId}`, { name: "Audited v2", rate_limit: 60, retention_days: 30 });
+    calls.patch = await manage("PATCH", `/admin/clients/${clientId}`, {
+      name: "Audited v2",
+      rate_limit: 60,
+      retention_days: 30,
+    });
     expect(calls.patch.status).toBe(200);
     // Changes nothing (the same values again): no entry.
-    expect((await manage("PATCH", `/admin/clients/${clientId}`, { name: "Audited v2", rate_limit: 60 })).status).toBe(200);
-    calls.regenerate = await manage("POST", `/admin/clients/${clientId}/regenerate-secret`, { grace_period_seconds: 60 });
+    expect((await manage("PATCH", `/admin/clients/${clientId}`, { name: "Audited v2", rate_limit: 60 })).status).toBe(
+      200,
+    );
+    calls.regenerate = await manage("POST", `/admin/clients/${clientId}/regenerate-secret`, {
+      grace_period_seconds: 60,
+    });
     expect(calls.regenerate.status).toBe(200);
     const s2: string = calls.regenerate.body.client_secret;
     calls.rekey = await manage("PATCH", `/admin/workflows/${workflowId}`, { client_secret: s2 });
     expect(calls.rekey.status).toBe(200);
-    calls.workflowPatch = await manage("PATCH", `/admin/workflows/${workflowId}`, { name: "Checkout v2", allowed_origins: ["https://shop.example", "https://m.shop.example"] });
+    calls.workflowPatch = await manage("PATCH", `/admin/workflows/${workflowId}`, {
+      name: "Checkout v2",
+      allowed_origins: ["https://shop.example", "https://m.shop.example"],
+    });
     expect(calls.workflowPatch.status).toBe(200);
     expect((await manage("PATCH", `/admin/workflows/${workflowId}`, { name: "Checkout v2" })).status).toBe(200);
     calls.deactivate = await manage("PATCH", `/admin/clients/${clientId}`, { status: "inactive" });
@@ -103,7 +119,9 @@ describe("audit log of management changes", () => {
       ["workflow.create", workflowId, calls.workflowCreate!],
       ["client.create", clientId, calls.create!],
     ];
-    expect(mine.map((e) => `${e.action} ${e.target_id}`)).toEqual(expected.map(([action, target]) => `${action} ${target}`));
+    expect(mine.map((e) => `${e.action} ${e.target_id}`)).toEqual(
+      expected.map(([action, target]) => `${action} ${target}`),
+    );
     mine.forEach((entry, i) => {
       const [, , made] = expected[i]!;
       expect(Object.keys(entry).sort()).toEqual(ENTRY_FIELDS);
@@ -117,14 +135,25 @@ describe("audit log of management changes", () => {
       expect(Date.parse(entry.at)).toBeLessThanOrEqual(made.after + 5);
     });
     const byAction = (action: string) => mine.filter((e) => e.action === action);
-    expect(byAction("client.create")[0].details).toMatchObject({ name: "Audited", environment: "production", rate_limit: 50, retention_days: 30 });
+    expect(byAction("client.create")[0].details).toMatchObject({
+      name: "Audited",
+      environment: "production",
+      rate_limit: 50,
+      retention_days: 30,
+    });
     // Only the fields that changed (retention_days was sent unchanged).
-    expect(byAction("client.update")[1].details.changes).toEqual({ name: { from: "Audited", to: "Audited v2" }, rate_limit: { from: 50, to: 60 } });
+    expect(byAction("client.update")[1].details.changes).toEqual({
+      name: { from: "Audited", to: "Audited v2" },
+      rate_limit: { from: 50, to: 60 },
+    });
     expect(byAction("client.update")[0].details.changes).toEqual({ status: { from: "active", to: "inactive" } });
     const regenerate = byAction("client.regenerate_secret")[0].details;
     expect(regenerate.grace_period_seconds).toBe(60);
     expect(regenerate.previous_secret_expires_at).toBe(calls.regenerate!.body.previous_secret_expires_at);
-    expect(byAction("workflow.create")[0].details).toMatchObject({ name: "Checkout", allowed_origins: ["https://shop.example"] });
+    expect(byAction("workflow.create")[0].details).toMatchObject({
+      name: "Checkout",
+      allowed_origins: ["https://shop.example"],
+    });
     expect(byAction("workflow.update")[0].details.changes).toEqual({
       name: { from: "Checkout", to: "Checkout v2" },
       allowed_origins: { from: ["https://shop.example"], to: ["https://shop.example", "https://m.shop.example"] },
@@ -141,11 +170,19 @@ describe("audit log of management changes", () => {
       "client.update",
       "client.create",
     ]);
-    expect((await page(`target_id=${workflowId}`)).entries.map((e: any) => e.action)).toEqual(["workflow.update", "workflow.rekey", "workflow.create"]);
+    expect((await page(`target_id=${workflowId}`)).entries.map((e: any) => e.action)).toEqual([
+      "workflow.update",
+      "workflow.rekey",
+      "workflow.create",
+    ]);
     expect((await page("target_id=nafsi_live_nobody")).entries).toEqual([]);
 
     const everything = await allEntries();
-    for (const limit of [1, 2, 3]) expect((await allEntries("", limit)).map((e) => e.id), `limit ${limit}`).toEqual(everything.map((e) => e.id));
+    for (const limit of [1, 2, 3])
+      expect(
+        (await allEntries("", limit)).map((e) => e.id),
+        `limit ${limit}`,
+      ).toEqual(everything.map((e) => e.id));
     const first = await page(`target_id=${clientId}&limit=2`);
     expect(first.entries).toHaveLength(2);
     expect(first.next_cursor).toEqual(expect.any(String));
@@ -179,12 +216,15 @@ describe("audit log of management changes", () => {
 
   it("holds no secret, no secret hash and no token: not in the API's answers, not in D1", async () => {
     const hashes = await Promise.all(secrets.map(sha256HexOf));
-    const tokens = (await env.DB.prepare("SELECT refresh_token FROM workflows").all<{ refresh_token: string }>()).results.map((r) => r.refresh_token);
+    const tokens = (
+      await env.DB.prepare("SELECT refresh_token FROM workflows").all<{ refresh_token: string }>()
+    ).results.map((r) => r.refresh_token);
     expect(tokens.length).toBeGreaterThan(0);
     const viaApi = JSON.stringify(await allEntries());
     const raw = JSON.stringify((await env.DB.prepare("SELECT * FROM audit_log").all()).results);
     for (const text of [viaApi, raw]) {
-      for (const needle of [...secrets, ...hashes, ...hashes.map((h) => h.toUpperCase()), ...tokens]) expect(text.includes(needle)).toBe(false);
+      for (const needle of [...secrets, ...hashes, ...hashes.map((h) => h.toUpperCase()), ...tokens])
+        expect(text.includes(needle)).toBe(false);
       expect(text).not.toMatch(JWT);
       // Nor a recognisable part of one (the random body of a secret).
       for (const s of secrets) expect(text.includes(s.slice(8, 30))).toBe(false);

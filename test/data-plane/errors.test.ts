@@ -52,13 +52,21 @@ describe("invalid_credentials", () => {
   it("a client ID with a bad checksum", async () => {
     const client = await createClient();
     await expectError(await withSecret(breakChecksum(client.id), client.secret), 401, "invalid_credentials");
-    await expectError(await withSecret(breakBody(client.id, "nafsi_live_".length), client.secret), 401, "invalid_credentials");
+    await expectError(
+      await withSecret(breakBody(client.id, "nafsi_live_".length), client.secret),
+      401,
+      "invalid_credentials",
+    );
   });
 
   it("a secret with a bad checksum", async () => {
     const client = await createClient();
     await expectError(await withSecret(client.id, breakChecksum(client.secret)), 401, "invalid_credentials");
-    await expectError(await withSecret(client.id, breakBody(client.secret, "sk_live_".length)), 401, "invalid_credentials");
+    await expectError(
+      await withSecret(client.id, breakBody(client.secret, "sk_live_".length)),
+      401,
+      "invalid_credentials",
+    );
   });
 
   it("a well-formed secret that is not the client's (another client's, or a fresh one)", async () => {
@@ -74,7 +82,11 @@ describe("invalid_credentials", () => {
     await expectError(await withSecret(production.id, sandbox.secret), 401, "invalid_credentials");
     await expectError(await withSecret(sandbox.id, production.secret), 401, "invalid_credentials");
     // Even a sandbox secret re-prefixed as live (its checksum no longer matches) is refused.
-    await expectError(await withSecret(production.id, sandbox.secret.replace("sk_test_", "sk_live_")), 401, "invalid_credentials");
+    await expectError(
+      await withSecret(production.id, sandbox.secret.replace("sk_test_", "sk_live_")),
+      401,
+      "invalid_credentials",
+    );
   });
 
   it("an unknown but well-formed client ID, twice (the second from any remembered answer)", async () => {
@@ -91,7 +103,11 @@ describe("invalid_credentials", () => {
     const secret = newClientSecret("production");
     for (let i = 0; i < 3; i++) await expectError(await withSecret(id, secret), 401, "invalid_credentials");
     // What POST /admin/clients does, with an ID of our choosing: create it through its object.
-    const row = newClientRow({ id, name: "late", environment: "production" }, { hash: await sha256HexOf(secret), lastFour: secret.slice(-4) }, Date.now());
+    const row = newClientRow(
+      { id, name: "late", environment: "production" },
+      { hash: await sha256HexOf(secret), lastFour: secret.slice(-4) },
+      Date.now(),
+    );
     if (!row.ok) throw new Error("newClientRow refused");
     expect((await authority(id).createClient(row.value, { actor: "test", ip: null, requestId: null })).ok).toBe(true);
     expect((await withSecret(id, secret)).status).toBe(200);
@@ -156,7 +172,10 @@ describe("odd input gets a clean 4xx JSON answer, never a 500", () => {
     ["a 16 KB workflow ID", () => ({ "X-Workflow-ID": "wf_" + big })],
   ])("%s → 400 invalid_request", async (_label, extra) => {
     const client = await createClient();
-    const res = await send({ "X-Client-ID": client.id, "X-Client-Secret": client.secret, ...extra() } as Record<string, string>);
+    const res = await send({ "X-Client-ID": client.id, "X-Client-Secret": client.secret, ...extra() } as Record<
+      string,
+      string
+    >);
     const error = await expectError(res, 400, "invalid_request");
     expect(JSON.stringify(error)).not.toContain(big);
     expect(await storedWindow(client.id)).toHaveLength(0);
@@ -169,11 +188,26 @@ describe("odd input gets a clean 4xx JSON answer, never a 500", () => {
   });
 
   it.each([
-    ["a non-ASCII client ID", (id: string, secret: string) => ({ "X-Client-ID": id.slice(0, -1) + "é", "X-Client-Secret": secret })],
-    ["a non-ASCII secret", (id: string, secret: string) => ({ "X-Client-ID": id, "X-Client-Secret": secret.slice(0, -1) + "€" })],
-    ["a Latin-1 secret", (id: string, secret: string) => ({ "X-Client-ID": id, "X-Client-Secret": secret.slice(0, -2) + "\u00ff\u00e9" })],
+    [
+      "a non-ASCII client ID",
+      (id: string, secret: string) => ({ "X-Client-ID": id.slice(0, -1) + "é", "X-Client-Secret": secret }),
+    ],
+    [
+      "a non-ASCII secret",
+      (id: string, secret: string) => ({ "X-Client-ID": id, "X-Client-Secret": secret.slice(0, -1) + "€" }),
+    ],
+    [
+      "a Latin-1 secret",
+      (id: string, secret: string) => ({ "X-Client-ID": id, "X-Client-Secret": secret.slice(0, -2) + "\u00ff\u00e9" }),
+    ],
     ["an emoji workflow ID", (id: string) => ({ "X-Client-ID": id, "X-Workflow-ID": "wf_😀" })],
-    ["a tab inside the secret", (id: string, secret: string) => ({ "X-Client-ID": id, "X-Client-Secret": secret.slice(0, 10) + "\t" + secret.slice(10) })],
+    [
+      "a tab inside the secret",
+      (id: string, secret: string) => ({
+        "X-Client-ID": id,
+        "X-Client-Secret": secret.slice(0, 10) + "\t" + secret.slice(10),
+      }),
+    ],
   ])("%s → 401 invalid_credentials", async (_label, headers) => {
     const client = await createClient();
     await expectError(await send(headers(client.id, client.secret)), 401, "invalid_credentials");
@@ -189,7 +223,11 @@ describe("odd input gets a clean 4xx JSON answer, never a 500", () => {
   ])("a SQL-looking client ID %j → 401 invalid_credentials, and nothing happens to the data", async (id) => {
     const client = await createClient();
     await expectError(await send({ "X-Client-ID": id, "X-Client-Secret": client.secret }), 401, "invalid_credentials");
-    await expectError(await send({ "X-Client-ID": client.id, "X-Client-Secret": id.replace("nafsi_live_", "sk_live_") }), 401, "invalid_credentials");
+    await expectError(
+      await send({ "X-Client-ID": client.id, "X-Client-Secret": id.replace("nafsi_live_", "sk_live_") }),
+      401,
+      "invalid_credentials",
+    );
     const { status, body } = await adminJson("GET", `/admin/clients/${client.id}`);
     expect(status).toBe(200);
     expect(body.client.status).toBe("active");
@@ -232,7 +270,8 @@ describe("the isolate's memory of wrong secrets never decides differently from t
     for (let i = 0; i < 4; i++) await expectError(await withSecret(client.id, wrong), 401, "invalid_credentials");
     const { secret: fresh } = await regenerateSecret(client.id, 0);
     expect((await withSecret(client.id, fresh)).status).toBe(200);
-    for (let i = 0; i < 3; i++) await expectError(await withSecret(client.id, client.secret), 401, "invalid_credentials");
+    for (let i = 0; i < 3; i++)
+      await expectError(await withSecret(client.id, client.secret), 401, "invalid_credentials");
     for (let i = 0; i < 3; i++) await expectError(await withSecret(client.id, wrong), 401, "invalid_credentials");
     expect((await withSecret(client.id, fresh)).status).toBe(200);
   });
@@ -249,7 +288,8 @@ describe("the isolate's memory of wrong secrets never decides differently from t
   it("refusals at authentication leave the window untouched", async () => {
     const client = await createClient({ rate_limit: 3 });
     const other = await createClient();
-    for (let i = 0; i < 10; i++) await expectError(await withSecret(client.id, other.secret), 401, "invalid_credentials");
+    for (let i = 0; i < 10; i++)
+      await expectError(await withSecret(client.id, other.secret), 401, "invalid_credentials");
     const res = await withSecret(client.id, client.secret);
     expect(limitHeaders(res)).toMatchObject({ limit: 3, remaining: 2 });
   });

@@ -52,7 +52,10 @@ describe("the client's Durable Object fails", () => {
   it.each([
     ["admit() throws", () => Promise.reject(new Error("Durable Object reset because its code was updated."))],
     ["admit() rejects with a non-Error", () => Promise.reject("overloaded")],
-    ["the object is overloaded", () => Promise.reject(Object.assign(new Error("Durable Object is overloaded."), { overloaded: true }))],
+    [
+      "the object is overloaded",
+      () => Promise.reject(Object.assign(new Error("Durable Object is overloaded."), { overloaded: true })),
+    ],
   ])("%s → 503 with Retry-After", async (_label, fail) => {
     const client = await createClient();
     const res = await callWithEnv(brokenAuthority(fail as () => Promise<never>), "/v1/verify", {
@@ -77,9 +80,13 @@ describe("the client's Durable Object fails", () => {
   it("the same request succeeds once the object answers again (nothing was counted)", async () => {
     const client = await createClient({ rate_limit: 2 });
     for (let i = 0; i < 3; i++) {
-      const res = await callWithEnv(brokenAuthority(() => Promise.reject(new Error("boom"))), "/v1/verify", {
-        headers: { "X-Client-ID": client.id, "X-Client-Secret": client.secret },
-      });
+      const res = await callWithEnv(
+        brokenAuthority(() => Promise.reject(new Error("boom"))),
+        "/v1/verify",
+        {
+          headers: { "X-Client-ID": client.id, "X-Client-Secret": client.secret },
+        },
+      );
       await expect503(res);
     }
     const ok = await withSecret(client.id, client.secret);
@@ -129,7 +136,9 @@ describe("KV fails", () => {
     expect((await withWorkflow(client.id, workflow.id)).status).toBe(200);
     const fail = () => Promise.reject(new Error("KV GET failed: 503 Service Unavailable"));
     const kv = { get: fail, getWithMetadata: fail, put: fail, delete: fail, list: fail };
-    const res = await callWithEnv({ TOKEN_CACHE: kv }, "/v1/verify", { headers: { "X-Client-ID": client.id, "X-Workflow-ID": workflow.id } });
+    const res = await callWithEnv({ TOKEN_CACHE: kv }, "/v1/verify", {
+      headers: { "X-Client-ID": client.id, "X-Workflow-ID": workflow.id },
+    });
     expect([200, 503]).toContain(res.status);
     if (res.status === 503) await expect503(res);
 

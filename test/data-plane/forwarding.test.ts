@@ -5,7 +5,16 @@
  * echo answers.
  */
 import { describe, expect, it } from "vitest";
-import { type CreatedClient, call, callWithEnv, createClient, createWorkflow, expectError, limitHeaders, withSecret } from "../helpers";
+import {
+  type CreatedClient,
+  call,
+  callWithEnv,
+  createClient,
+  createWorkflow,
+  expectError,
+  limitHeaders,
+  withSecret,
+} from "../helpers";
 
 const UPSTREAMS = {
   UPSTREAM_URL_PRODUCTION: "http://upstream.test/base",
@@ -21,14 +30,21 @@ interface Arrived {
   body_base64: string;
 }
 
-function forwarded(client: CreatedClient, path: string, init: RequestInit = {}, overrides: Record<string, unknown> = UPSTREAMS) {
+function forwarded(
+  client: CreatedClient,
+  path: string,
+  init: RequestInit = {},
+  overrides: Record<string, unknown> = UPSTREAMS,
+) {
   const headers = new Headers(init.headers);
   headers.set("X-Client-ID", client.id);
   headers.set("X-Client-Secret", client.secret);
   return callWithEnv(overrides, path, { ...init, headers });
 }
 
-async function arrived(res: Response): Promise<Arrived & { header: (name: string) => string | null; body: Uint8Array }> {
+async function arrived(
+  res: Response,
+): Promise<Arrived & { header: (name: string) => string | null; body: Uint8Array }> {
   const json = (await res.json()) as Arrived;
   const map = new Map(json.headers.map(([k, v]) => [k.toLowerCase(), v]));
   const body = Uint8Array.from(atob(json.body_base64), (c) => c.charCodeAt(0));
@@ -130,7 +146,9 @@ describe("forwarding to the environment's upstream", () => {
   it("adds X-Nafsi-Workflow-Id on workflow calls, and no secret travels", async () => {
     const client = await createClient();
     const workflow = await createWorkflow(client);
-    const res = await callWithEnv(UPSTREAMS, "/v1/sdk/call", { headers: { "X-Client-ID": client.id, "X-Workflow-ID": workflow.id } });
+    const res = await callWithEnv(UPSTREAMS, "/v1/sdk/call", {
+      headers: { "X-Client-ID": client.id, "X-Workflow-ID": workflow.id },
+    });
     expect(res.status).toBe(200);
     const up = await arrived(res);
     expect(up.header("X-Nafsi-Workflow-Id")).toBe(workflow.id);
@@ -141,7 +159,12 @@ describe("forwarding to the environment's upstream", () => {
 
   it("answers 502 upstream_unavailable when the upstream cannot be reached, still counting the admission", async () => {
     const client = await createClient({ rate_limit: 5 });
-    const res = await forwarded(client, "/v1/x", {}, { ...UPSTREAMS, UPSTREAM_URL_PRODUCTION: "http://unreachable.test" });
+    const res = await forwarded(
+      client,
+      "/v1/x",
+      {},
+      { ...UPSTREAMS, UPSTREAM_URL_PRODUCTION: "http://unreachable.test" },
+    );
     const h = limitHeaders(res);
     await expectError(res, 502, "upstream_unavailable");
     // The request was admitted before forwarding: it counted, and its answer says so.
@@ -159,7 +182,12 @@ describe("forwarding to the environment's upstream", () => {
 
   it("streams a slow body whole once the upstream has answered in time (the timeout is for the answer, not the body)", async () => {
     const client = await createClient();
-    const res = await forwarded(client, "/v1/stream?trickle_ms=2000", {}, { ...UPSTREAMS, UPSTREAM_TIMEOUT_MS: "1000" });
+    const res = await forwarded(
+      client,
+      "/v1/stream?trickle_ms=2000",
+      {},
+      { ...UPSTREAMS, UPSTREAM_TIMEOUT_MS: "1000" },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("X-Upstream")).toBe("test-upstream");
     expect(await res.text()).toBe("chunk-0\nchunk-1\nchunk-2\nchunk-3\nchunk-4\n");
@@ -195,7 +223,10 @@ describe("the built-in echo (no upstream configured)", () => {
   it("names the environment and the workflow", async () => {
     const client = await createClient({ environment: "sandbox" });
     const workflow = await createWorkflow(client);
-    const res = await call("/v1/w", { method: "DELETE", headers: { "X-Client-ID": client.id, "X-Workflow-ID": workflow.id } });
+    const res = await call("/v1/w", {
+      method: "DELETE",
+      headers: { "X-Client-ID": client.id, "X-Workflow-ID": workflow.id },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toStrictEqual({
       authenticated: true,
@@ -209,9 +240,19 @@ describe("the built-in echo (no upstream configured)", () => {
 
   it("echoes for an environment without an upstream even when the other one has one", async () => {
     const client = await createClient();
-    const res = await forwarded(client, "/v1/e", {}, { UPSTREAM_URL_PRODUCTION: "", UPSTREAM_URL_SANDBOX: "http://sandbox-upstream.test" });
+    const res = await forwarded(
+      client,
+      "/v1/e",
+      {},
+      { UPSTREAM_URL_PRODUCTION: "", UPSTREAM_URL_SANDBOX: "http://sandbox-upstream.test" },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("X-Upstream")).toBeNull();
-    expect(await res.json()).toMatchObject({ authenticated: true, client_id: client.id, environment: "production", path: "/v1/e" });
+    expect(await res.json()).toMatchObject({
+      authenticated: true,
+      client_id: client.id,
+      environment: "production",
+      path: "/v1/e",
+    });
   });
 });

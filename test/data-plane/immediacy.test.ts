@@ -5,7 +5,16 @@
  * each request is started: JavaScript's single thread makes that order exact).
  */
 import { describe, expect, it } from "vitest";
-import { admin, createClient, expectError, limitHeaders, patchClient, regenerateSecret, sleep, withSecret } from "../helpers";
+import {
+  admin,
+  createClient,
+  expectError,
+  limitHeaders,
+  patchClient,
+  regenerateSecret,
+  sleep,
+  withSecret,
+} from "../helpers";
 
 interface Outcome {
   /** Started after the management call had answered. */
@@ -72,7 +81,9 @@ describe("management changes decide the very next request, under traffic", () =>
     );
     expect(off.managed.status).toBe(200);
     expect(split(off.outcomes).before.some((o) => o.status === 200)).toBe(true);
-    expect(new Set(split(off.outcomes).after.map((o) => `${o.status} ${o.code}`))).toEqual(new Set(["401 client_inactive"]));
+    expect(new Set(split(off.outcomes).after.map((o) => `${o.status} ${o.code}`))).toEqual(
+      new Set(["401 client_inactive"]),
+    );
 
     const on = await trafficAround(
       () => withSecret(client.id, client.secret),
@@ -97,7 +108,8 @@ describe("management changes decide the very next request, under traffic", () =>
     const { client_secret: fresh } = (await managed.json()) as { client_secret: string };
     expect((await withSecret(client.id, fresh)).status).toBe(200);
     // Asked again (now possibly decided by the isolate's memory of wrong secrets): still refused.
-    for (let i = 0; i < 3; i++) await expectError(await withSecret(client.id, client.secret), 401, "invalid_credentials");
+    for (let i = 0; i < 3; i++)
+      await expectError(await withSecret(client.id, client.secret), 401, "invalid_credentials");
   });
 
   it("a raised limit applies to the very next request while 429s are being answered", async () => {

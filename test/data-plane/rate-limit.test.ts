@@ -51,7 +51,9 @@ describe("concurrency", () => {
     expect(admitted).toHaveLength(25);
     expect(limited).toHaveLength(35);
     // Each admission saw its own slot: Remaining 24, 23, … 0, each exactly once.
-    expect(admitted.map((r) => limitHeaders(r).remaining).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(admitted.map((r) => limitHeaders(r).remaining).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i),
+    );
     for (const r of admitted) expect(limitHeaders(r).limit).toBe(25);
     for (const r of limited) await expect429(r, 25);
 
@@ -63,7 +65,9 @@ describe("concurrency", () => {
   it("stays exact when the burst hits a cold Durable Object (just restarted)", async () => {
     const client = await createClient({ rate_limit: 7 });
     await abortAllDurableObjects();
-    const statuses = (await Promise.all(Array.from({ length: 30 }, () => withSecret(client.id, client.secret)))).map((r) => r.status);
+    const statuses = (await Promise.all(Array.from({ length: 30 }, () => withSecret(client.id, client.secret)))).map(
+      (r) => r.status,
+    );
     expect(statuses.filter((s) => s === 200)).toHaveLength(7);
     expect(statuses.filter((s) => s === 429)).toHaveLength(23);
   });
@@ -158,7 +162,9 @@ describe("refused requests do not count", () => {
       withSecret(client.id, client.secret + "x"), // malformed
       withSecret(client.id, other.secret), // wrong secret (twice: the second may be decided by the isolate)
       withSecret(client.id, other.secret),
-      call("/v1/verify", { headers: { "X-Client-ID": client.id, "X-Client-Secret": client.secret, "X-Workflow-ID": "wf_x" } }), // 400
+      call("/v1/verify", {
+        headers: { "X-Client-ID": client.id, "X-Client-Secret": client.secret, "X-Workflow-ID": "wf_x" },
+      }), // 400
     ];
     for (const res of await Promise.all(refused)) {
       expect([400, 401]).toContain(res.status);
@@ -178,7 +184,9 @@ describe("refused requests do not count", () => {
     const client = await createClient({ rate_limit: 25 });
     const other = await createClient();
     const all = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? withSecret(client.id, client.secret) : withSecret(client.id, other.secret))),
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0 ? withSecret(client.id, client.secret) : withSecret(client.id, other.secret),
+      ),
     );
     expect(all.filter((r, i) => i % 2 === 0 && r.status === 200)).toHaveLength(20);
     expect(all.filter((r, i) => i % 2 === 1 && r.status === 401)).toHaveLength(20);

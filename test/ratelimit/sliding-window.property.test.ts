@@ -65,7 +65,10 @@ const gapMs = fc.oneof(
 
 function stepArb(limits: fc.Arbitrary<number>, maxBatch: number): fc.Arbitrary<Step> {
   const limitChange = fc.option(limits, { freq: 6 });
-  const count = fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: maxBatch }) });
+  const count = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(1) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: maxBatch }) },
+  );
   return fc.oneof(
     { weight: 3, arbitrary: fc.record({ kind: fc.constant("gap" as const), ms: gapMs, limit: limitChange, count }) },
     {
@@ -127,7 +130,9 @@ function check(schedule: Schedule): void {
     const batch = batched.admit(t, limit, step.count);
     expect(batch.admitted).toBe(expectedAdmitted);
     expect(batch.limit).toBe(limit);
-    expect(batch.remaining).toEqual(expectedAdmitted === 0 ? [0] : expected.filter((e) => e.admitted).map((e) => e.remaining));
+    expect(batch.remaining).toEqual(
+      expectedAdmitted === 0 ? [0] : expected.filter((e) => e.admitted).map((e) => e.remaining),
+    );
 
     // … equals n sequential admits.
     const singles = Array.from({ length: step.count }, () => single.admit(t, limit, 1));
@@ -189,34 +194,33 @@ describe("SlidingWindow against a brute-force oracle", () => {
 
   it("stays exact with large limits and long schedules (bursts at one timestamp, storage compaction)", () => {
     const limits = fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 50, max: 1_000 }));
-    fc.assert(fc.property(scheduleArb(limits, 400, 60), (schedule) => check(schedule)), { numRuns: 200 });
+    fc.assert(
+      fc.property(scheduleArb(limits, 400, 60), (schedule) => check(schedule)),
+      { numRuns: 200 },
+    );
   });
 
   it("keeps no 60 s interval above a constant limit (checked over every interval)", () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10 }),
-        fc.array(gapMs, { minLength: 1, maxLength: 200 }),
-        (limit, gaps) => {
-          const w = new SlidingWindow();
-          const admitted: number[] = [];
-          const refused: number[] = [];
-          let t = 1_700_000_000_000;
-          for (const gap of gaps) {
-            t += gap;
-            if (w.admit(t, limit).admitted === 1) admitted.push(t);
-            else refused.push(t);
-          }
-          // The busiest interval (a, a + 60 s] ends at an admission: check each one.
-          for (const end of admitted) {
-            expect(admitted.filter((a) => a > end - WINDOW_MS && a <= end).length).toBeLessThanOrEqual(limit);
-          }
-          // Every refusal had a full window behind it.
-          for (const at of refused) {
-            expect(admitted.filter((a) => a > at - WINDOW_MS && a <= at).length).toBeGreaterThanOrEqual(limit);
-          }
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 10 }), fc.array(gapMs, { minLength: 1, maxLength: 200 }), (limit, gaps) => {
+        const w = new SlidingWindow();
+        const admitted: number[] = [];
+        const refused: number[] = [];
+        let t = 1_700_000_000_000;
+        for (const gap of gaps) {
+          t += gap;
+          if (w.admit(t, limit).admitted === 1) admitted.push(t);
+          else refused.push(t);
+        }
+        // The busiest interval (a, a + 60 s] ends at an admission: check each one.
+        for (const end of admitted) {
+          expect(admitted.filter((a) => a > end - WINDOW_MS && a <= end).length).toBeLessThanOrEqual(limit);
+        }
+        // Every refusal had a full window behind it.
+        for (const at of refused) {
+          expect(admitted.filter((a) => a > at - WINDOW_MS && a <= at).length).toBeGreaterThanOrEqual(limit);
+        }
+      }),
       { numRuns: 2_000 },
     );
   });
@@ -236,19 +240,23 @@ describe("SlidingWindow against a brute-force oracle", () => {
 
   it("restores from a persisted snapshot with the same decisions", () => {
     fc.assert(
-      fc.property(scheduleArb(fc.integer({ min: 1, max: 8 }), 60, 4), fc.integer({ min: 0, max: 90_000 }), (schedule, later) => {
-        const w = new SlidingWindow();
-        let t = schedule.start;
-        let limit = schedule.initialLimit;
-        for (const step of schedule.steps) {
-          t += step.kind === "gap" ? step.ms : 0;
-          if (step.limit !== null) limit = step.limit;
-          w.admit(t, limit, step.count);
-        }
-        const restored = new SlidingWindow(w.snapshot());
-        const at = t + later;
-        expect(restored.admit(at, limit, 3)).toEqual(w.admit(at, limit, 3));
-      }),
+      fc.property(
+        scheduleArb(fc.integer({ min: 1, max: 8 }), 60, 4),
+        fc.integer({ min: 0, max: 90_000 }),
+        (schedule, later) => {
+          const w = new SlidingWindow();
+          let t = schedule.start;
+          let limit = schedule.initialLimit;
+          for (const step of schedule.steps) {
+            t += step.kind === "gap" ? step.ms : 0;
+            if (step.limit !== null) limit = step.limit;
+            w.admit(t, limit, step.count);
+          }
+          const restored = new SlidingWindow(w.snapshot());
+          const at = t + later;
+          expect(restored.admit(at, limit, 3)).toEqual(w.admit(at, limit, 3));
+        },
+      ),
       { numRuns: 500 },
     );
   });

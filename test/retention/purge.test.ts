@@ -34,11 +34,9 @@ async function seed(clientId: string, ages: number[], keep: (age: number) => boo
         `INSERT INTO usage_hourly (client_id, hour, workflow_id, requests, successful_requests, rate_limited_requests,
            failed_authentications, units_consumed, response_ms_total, responses, errors) VALUES (?, ?, '', 1, 1, 0, 0, 1, 5, 1, '{}')`,
       ).bind(clientId, at),
-      env.DB.prepare("INSERT INTO alerts (id, client_id, type, message, triggered_at, details) VALUES (?, ?, 'failed_authentication', 'seeded', ?, '{}')").bind(
-        `alr_${tag}`,
-        clientId,
-        at,
-      ),
+      env.DB.prepare(
+        "INSERT INTO alerts (id, client_id, type, message, triggered_at, details) VALUES (?, ?, 'failed_authentication', 'seeded', ?, '{}')",
+      ).bind(`alr_${tag}`, clientId, at),
       env.DB.prepare(
         "INSERT INTO audit_log (id, at, actor, action, target_id, client_id, ip, request_id, details) VALUES (?, ?, 'admin', 'client.update', ?, ?, NULL, NULL, '{}')",
       ).bind(`aud_${tag}`, at, clientId, clientId),
@@ -55,18 +53,35 @@ async function seed(clientId: string, ages: number[], keep: (age: number) => boo
 /** The keys (hour for usage, id otherwise) of the client's rows in a table. */
 async function keys(table: Table, clientId: string): Promise<string[]> {
   const column = table === "usage_hourly" ? "hour" : "id";
-  const { results } = await env.DB.prepare(`SELECT ${column} AS k FROM ${table} WHERE client_id = ?`).bind(clientId).all<{ k: string | number }>();
+  const { results } = await env.DB.prepare(`SELECT ${column} AS k FROM ${table} WHERE client_id = ?`)
+    .bind(clientId)
+    .all<{ k: string | number }>();
   return results.map((r) => String(r.k)).sort();
 }
 
-async function expectExactly(clientId: string, seeded: Seeded, extra: Partial<Record<Table, string[]>> = {}): Promise<void> {
+async function expectExactly(
+  clientId: string,
+  seeded: Seeded,
+  extra: Partial<Record<Table, string[]>> = {},
+): Promise<void> {
   for (const table of TABLES) {
-    expect(await keys(table, clientId), `${table} of ${clientId}`).toEqual([...seeded.kept[table], ...(extra[table] ?? [])].sort());
+    expect(await keys(table, clientId), `${table} of ${clientId}`).toEqual(
+      [...seeded.kept[table], ...(extra[table] ?? [])].sort(),
+    );
   }
 }
 
 /** Ages around a retention of `days`: just inside (kept) and just past it (purged), and some others. */
-const agesFor = (days: number) => [HOUR, DAY, (days - 1) * DAY, days * DAY, days * DAY + 1, days * DAY + HOUR, (days + 1) * DAY, 400 * DAY];
+const agesFor = (days: number) => [
+  HOUR,
+  DAY,
+  (days - 1) * DAY,
+  days * DAY,
+  days * DAY + 1,
+  days * DAY + HOUR,
+  (days + 1) * DAY,
+  400 * DAY,
+];
 
 async function twoClients() {
   const short = await createClient({ retention_days: 7 });
@@ -111,10 +126,13 @@ describe("retention purge", () => {
     const { short, long, shortRows, longRows, shortAudit, longAudit } = await twoClients();
     // The test harness hands these options to the handler as its controller, so scheduledTime is
     // given in epoch milliseconds (what a real ScheduledController carries).
-    const entry = exports.default as unknown as { scheduled(options: { scheduledTime: number; cron: string }): Promise<unknown> };
+    const entry = exports.default as unknown as {
+      scheduled(options: { scheduledTime: number; cron: string }): Promise<unknown>;
+    };
     await entry.scheduled({ scheduledTime: NOW, cron: "17 3 * * *" });
     // The purge runs in the handler's waitUntil, after the call returns.
-    for (let i = 0; i < 100 && (await keys("alerts", long.id)).length !== longRows.kept.alerts.length; i++) await sleep(50);
+    for (let i = 0; i < 100 && (await keys("alerts", long.id)).length !== longRows.kept.alerts.length; i++)
+      await sleep(50);
     await expectExactly(short.id, shortRows, { audit_log: shortAudit });
     await expectExactly(long.id, longRows, { audit_log: longAudit });
   });
@@ -125,7 +143,11 @@ describe("retention purge", () => {
     await patchClient(c.id, { retention_days: 7 });
     const sandbox = await createClient({ environment: "sandbox" });
     expect(sandbox.client.retention_days).toBeLessThanOrEqual(7);
-    const sandboxRows = await seed(sandbox.id, agesFor(sandbox.client.retention_days), (age) => age <= sandbox.client.retention_days * DAY);
+    const sandboxRows = await seed(
+      sandbox.id,
+      agesFor(sandbox.client.retention_days),
+      (age) => age <= sandbox.client.retention_days * DAY,
+    );
     const audit = (id: string) => keys("audit_log", id).then((k) => k.filter((x) => !x.includes("_", 4)));
     const [cAudit, sAudit] = [await audit(c.id), await audit(sandbox.id)];
     expect(cAudit).toHaveLength(2); // create + the PATCH just made

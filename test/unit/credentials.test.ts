@@ -113,14 +113,17 @@ describe("checking", () => {
     }
   });
 
-  it.each(ENVIRONMENTS)("the checksum covers the prefix: a %s value relabelled to the other environment fails", (environment) => {
-    const id = newClientId(environment);
-    const secret = newClientSecret(environment);
-    const relabelledId = PREFIX.clientId[other(environment)] + id.slice(PREFIX.clientId[environment].length);
-    const relabelledSecret = PREFIX.secret[other(environment)] + secret.slice(PREFIX.secret[environment].length);
-    expect(clientIdEnvironment(relabelledId)).toBeNull();
-    expect(secretEnvironment(relabelledSecret)).toBeNull();
-  });
+  it.each(ENVIRONMENTS)(
+    "the checksum covers the prefix: a %s value relabelled to the other environment fails",
+    (environment) => {
+      const id = newClientId(environment);
+      const secret = newClientSecret(environment);
+      const relabelledId = PREFIX.clientId[other(environment)] + id.slice(PREFIX.clientId[environment].length);
+      const relabelledSecret = PREFIX.secret[other(environment)] + secret.slice(PREFIX.secret[environment].length);
+      expect(clientIdEnvironment(relabelledId)).toBeNull();
+      expect(secretEnvironment(relabelledSecret)).toBeNull();
+    },
+  );
 
   it("random values of the right shape are refused (the checksum is not decorative)", () => {
     let accepted = 0;

@@ -3,7 +3,9 @@ import { describeError, redact } from "../../src/lib/log";
 
 describe("log redaction", () => {
   it("cuts a failed query's parameters", () => {
-    const msg = redact('Failed query: update "clients" set "secret_hash" = ? params: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,nafsi_live_x');
+    const msg = redact(
+      'Failed query: update "clients" set "secret_hash" = ? params: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,nafsi_live_x',
+    );
     expect(msg).toBe('Failed query: update "clients" set "secret_hash" = ? params: [redacted]');
   });
 

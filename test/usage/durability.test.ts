@@ -35,7 +35,9 @@ const figures = (u: any) => ({
 });
 
 const d1Rows = (clientId: string) =>
-  env.DB.prepare("SELECT hour, workflow_id, requests, successful_requests, responses FROM usage_hourly WHERE client_id = ? ORDER BY hour, workflow_id")
+  env.DB.prepare(
+    "SELECT hour, workflow_id, requests, successful_requests, responses FROM usage_hourly WHERE client_id = ? ORDER BY hour, workflow_id",
+  )
     .bind(clientId)
     .all()
     .then((r) => r.results);
@@ -113,7 +115,12 @@ describe("usage survives restarts and repeated flushes", () => {
     await settleAndFlush(c.id);
     await forceFlush(c.id);
     const after = figures(await usageOf(c.id));
-    expect(after).toEqual({ ...once, total_requests: 10, failed_authentications: 4, errors: { rate_limit_exceeded: 2, invalid_credentials: 4 } });
+    expect(after).toEqual({
+      ...once,
+      total_requests: 10,
+      failed_authentications: 4,
+      errors: { rate_limit_exceeded: 2, invalid_credentials: 4 },
+    });
   });
 
   it("a flush that fails (D1 unavailable) is retried later and then counts everything exactly once", async () => {

@@ -34,13 +34,17 @@ async function expectStatus(res: Promise<Response>, status: number, code?: strin
 }
 
 /** The daily series: consecutive ascending dates ending today, the figures all in today's row. */
-function expectDaily(usage: any, todays: { requests: number; successful_requests: number; units_consumed: number }): void {
+function expectDaily(
+  usage: any,
+  todays: { requests: number; successful_requests: number; units_consumed: number },
+): void {
   const dates = usage.daily.map((d: any) => d.date);
   expect(dates.at(-1)).toBe(today());
   expect(dates[0]).toBe(usage.from.slice(0, 10));
   for (let i = 1; i < dates.length; i++) expect(Date.parse(dates[i]) - Date.parse(dates[i - 1])).toBe(DAY_MS);
   expect(usage.daily.at(-1)).toEqual({ date: today(), ...todays });
-  for (const d of usage.daily.slice(0, -1)) expect(d).toEqual({ date: d.date, requests: 0, successful_requests: 0, units_consumed: 0 });
+  for (const d of usage.daily.slice(0, -1))
+    expect(d).toEqual({ date: d.date, requests: 0, successful_requests: 0, units_consumed: 0 });
 }
 
 describe("usage figures for a known traffic mix", () => {
@@ -56,7 +60,11 @@ describe("usage figures for a known traffic mix", () => {
     for (let i = 0; i < 2; i++) await expectStatus(withWorkflow(p.id, w1.id), 200);
     await expectStatus(withWorkflow(p.id, w2.id, "/v1/verify", { headers: { Origin: "https://app.example" } }), 200);
     // Refused by the origin check (before the limiter): counted, not admitted, not a failed auth.
-    await expectStatus(withWorkflow(p.id, w2.id, "/v1/verify", { headers: { Origin: "https://evil.example" } }), 403, "origin_not_allowed");
+    await expectStatus(
+      withWorkflow(p.id, w2.id, "/v1/verify", { headers: { Origin: "https://evil.example" } }),
+      403,
+      "origin_not_allowed",
+    );
     await expectStatus(withSecret(p.id, p.secret, "/v1/other/path?x=1", { method: "POST", body: "{}" }), 200);
     // 3 rate-limited (the window holds 8 of 8).
     await expectStatus(withSecret(p.id, p.secret), 429, "rate_limit_exceeded");
@@ -101,7 +109,13 @@ describe("usage figures for a known traffic mix", () => {
         { workflow_id: w2.id, requests: 2, successful_requests: 1 },
       ],
     });
-    expect(Object.keys(usage.errors).sort()).toEqual(["client_inactive", "invalid_credentials", "missing_credentials", "origin_not_allowed", "rate_limit_exceeded"]);
+    expect(Object.keys(usage.errors).sort()).toEqual([
+      "client_inactive",
+      "invalid_credentials",
+      "missing_credentials",
+      "origin_not_allowed",
+      "rate_limit_exceeded",
+    ]);
     expect(usage.success_rate).toBeCloseTo(8 / 22, 4);
     expect(typeof usage.average_response_ms).toBe("number");
     expect(usage.average_response_ms).toBeGreaterThanOrEqual(0);
@@ -231,7 +245,11 @@ describe("a request counts once it names a known client ID, whatever its outcome
     const c = await createClient();
     const w = await createWorkflow(c);
     // Both a secret and a workflow ID.
-    await expectStatus(call("/v1/verify", { headers: { "X-Client-ID": c.id, "X-Client-Secret": c.secret, "X-Workflow-ID": w.id } }), 400, "invalid_request");
+    await expectStatus(
+      call("/v1/verify", { headers: { "X-Client-ID": c.id, "X-Client-Secret": c.secret, "X-Workflow-ID": w.id } }),
+      400,
+      "invalid_request",
+    );
     // A credential header sent twice, and one longer than any credential.
     await expectStatus(withSecret(c.id, `${c.secret}, ${c.secret}`), 400, "invalid_request");
     await expectStatus(withSecret(c.id, "sk_live_" + "a".repeat(300)), 400, "invalid_request");

@@ -5,11 +5,22 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { FLUSH_INTERVAL_MS } from "../../src/authority/client-authority";
-import { adminJson, authority, createClient, createWorkflow, settleAndFlush, unrelatedSecret, withSecret, withWorkflow, statusOf } from "../helpers";
+import {
+  adminJson,
+  authority,
+  createClient,
+  createWorkflow,
+  settleAndFlush,
+  unrelatedSecret,
+  withSecret,
+  withWorkflow,
+  statusOf,
+} from "../helpers";
 
 const getClient = async (id: string) => (await adminJson("GET", `/admin/clients/${id}`)).body.client;
 const getWorkflow = async (id: string) => (await adminJson("GET", `/admin/workflows/${id}`)).body.workflow;
-const listedClient = async (id: string) => (await adminJson("GET", `/admin/clients?limit=100`)).body.clients.find((c: any) => c.id === id);
+const listedClient = async (id: string) =>
+  (await adminJson("GET", `/admin/clients?limit=100`)).body.clients.find((c: any) => c.id === id);
 const listedWorkflow = async (clientId: string, id: string) =>
   (await adminJson("GET", `/admin/workflows?client_id=${clientId}`)).body.workflows.find((w: any) => w.id === id);
 

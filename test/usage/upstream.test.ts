@@ -4,9 +4,20 @@
  * and is not successful; the gateway's own upstream failure keeps its code.
  */
 import { describe, expect, it } from "vitest";
-import { appWithEnv, awayFromBoundary, createClient, createWorkflow, settleAndFlush, usageOf, statusOf } from "../helpers";
+import {
+  appWithEnv,
+  awayFromBoundary,
+  createClient,
+  createWorkflow,
+  settleAndFlush,
+  usageOf,
+  statusOf,
+} from "../helpers";
 
-const UPSTREAMS = { UPSTREAM_URL_PRODUCTION: "http://upstream.test", UPSTREAM_URL_SANDBOX: "http://sandbox-upstream.test" };
+const UPSTREAMS = {
+  UPSTREAM_URL_PRODUCTION: "http://upstream.test",
+  UPSTREAM_URL_SANDBOX: "http://sandbox-upstream.test",
+};
 
 /** Requests through an app whose upstreams are the test upstream (one env object for the whole file). */
 const gateway = appWithEnv(UPSTREAMS);
@@ -31,7 +42,8 @@ describe("usage of forwarded requests", () => {
     const secret = { "X-Client-ID": c.id, "X-Client-Secret": c.secret };
     const workflow = { "X-Client-ID": c.id, "X-Workflow-ID": w.id };
     const statuses: number[] = [];
-    for (const s of [200, 201, 202, 400, 404, 422, 500, 503]) statuses.push(await statusOf(forwarded(`/v1/items?status=${s}`, secret)));
+    for (const s of [200, 201, 202, 400, 404, 422, 500, 503])
+      statuses.push(await statusOf(forwarded(`/v1/items?status=${s}`, secret)));
     statuses.push(await statusOf(forwarded("/v1/items?status=200", workflow)));
     statuses.push(await statusOf(forwarded("/v1/items?status=502", workflow)));
     statuses.push(await statusOf(forwarded("/v1/items?status=404", workflow)));

@@ -35,7 +35,7 @@ describe("stale or missing KV entries", () => {
     expect(await kvToken(wf.id)).toBe(await d1Token(wf.id));
   });
 
-  it("a workflow created a moment ago that KV still remembers as absent (\"-\") succeeds, and KV learns its token", async () => {
+  it('a workflow created a moment ago that KV still remembers as absent ("-") succeeds, and KV learns its token', async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
     await putKv(wf.id, "-");

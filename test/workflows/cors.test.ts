@@ -12,7 +12,11 @@ const RATE_HEADERS = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit
 const fromOrigin = (clientId: string, workflowId: string, origin?: string) =>
   withWorkflow(clientId, workflowId, "/v1/anything", { headers: origin === undefined ? {} : { Origin: origin } });
 
-const listOf = (header: string | null) => (header ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+const listOf = (header: string | null) =>
+  (header ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 
 function expectExposesRateHeaders(res: Response): void {
   const exposed = listOf(res.headers.get("Access-Control-Expose-Headers"));
@@ -36,7 +40,15 @@ describe("allowed_origins", () => {
   it("an unlisted or missing Origin is 403 origin_not_allowed without Access-Control-Allow-Origin", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client, { allowed_origins: [APP] });
-    for (const origin of [OTHER, undefined, "null", `${APP}:443`, "http://app.example.com", "https://app.example.com.evil.com", `${APP}/`]) {
+    for (const origin of [
+      OTHER,
+      undefined,
+      "null",
+      `${APP}:443`,
+      "http://app.example.com",
+      "https://app.example.com.evil.com",
+      `${APP}/`,
+    ]) {
       const res = await fromOrigin(client.id, wf.id, origin);
       await expectError(res, 403, "origin_not_allowed");
       expect(res.headers.get("Access-Control-Allow-Origin"), String(origin)).toBeNull();
@@ -86,7 +98,9 @@ describe("allowed_origins", () => {
   it("the origin check does not apply to secret-authenticated calls (backends), which get no CORS grant", async () => {
     const client = await createClient();
     await createWorkflow(client, { allowed_origins: [APP] });
-    const res = await call("/v1/anything", { headers: { "X-Client-ID": client.id, "X-Client-Secret": client.secret, Origin: OTHER } });
+    const res = await call("/v1/anything", {
+      headers: { "X-Client-ID": client.id, "X-Client-Secret": client.secret, Origin: OTHER },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });

@@ -128,7 +128,11 @@ describe("refusals", () => {
   it("an unknown or malformed client ID with a real workflow is 401 invalid_credentials", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
-    await expectError(await withWorkflow(changeChar(client.id, client.id.length - 8), wf.id), 401, "invalid_credentials");
+    await expectError(
+      await withWorkflow(changeChar(client.id, client.id.length - 8), wf.id),
+      401,
+      "invalid_credentials",
+    );
     await expectError(await withWorkflow(unknownClientId(), wf.id), 401, "invalid_credentials");
   });
 
@@ -167,7 +171,11 @@ describe("refusals", () => {
     for (const client of [inactive, revoked]) {
       const id = unknownWorkflowId();
       // The first call misses KV (and leaves the absent marker); the next ones find the marker.
-      const answers = [await workflowOutcome(client.id, id), await workflowOutcome(client.id, id), await workflowOutcome(client.id, id)];
+      const answers = [
+        await workflowOutcome(client.id, id),
+        await workflowOutcome(client.id, id),
+        await workflowOutcome(client.id, id),
+      ];
       expect(answers, client.id).toEqual([answers[0], answers[0], answers[0]]);
       expect(answers[0]).toMatch(/^401 /);
     }

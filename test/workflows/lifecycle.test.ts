@@ -7,7 +7,15 @@ import { describe, expect, it } from "vitest";
 import { isWorkflowId } from "../../src/auth/credentials";
 import { unknownClientId } from "../admin/support";
 import { admin, adminJson, call, createClient, createWorkflow, expectError, patchWorkflow, sleep } from "../helpers";
-import { currentToken, d1Token, expectWorkflowShape, kvToken, plantToken, unknownWorkflowId, workflowOutcome } from "./support";
+import {
+  currentToken,
+  d1Token,
+  expectWorkflowShape,
+  kvToken,
+  plantToken,
+  unknownWorkflowId,
+  workflowOutcome,
+} from "./support";
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -64,14 +72,30 @@ describe("POST /admin/workflows", () => {
   it("unknown fields, missing fields and empty names are 400 invalid_request with details", async () => {
     const client = await createClient();
     const base = { client_id: client.id, client_secret: client.secret, name: "W" };
-    let err = await expectError(await admin("POST", "/admin/workflows", { ...base, colour: "blue" }), 400, "invalid_request");
+    let err = await expectError(
+      await admin("POST", "/admin/workflows", { ...base, colour: "blue" }),
+      400,
+      "invalid_request",
+    );
     expect(err.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: "colour" })]));
-    err = await expectError(await admin("POST", "/admin/workflows", { ...base, status: "active" }), 400, "invalid_request");
+    err = await expectError(
+      await admin("POST", "/admin/workflows", { ...base, status: "active" }),
+      400,
+      "invalid_request",
+    );
     expect(err.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: "status" })]));
-    err = await expectError(await admin("POST", "/admin/workflows", { client_id: client.id, client_secret: client.secret }), 400, "invalid_request");
+    err = await expectError(
+      await admin("POST", "/admin/workflows", { client_id: client.id, client_secret: client.secret }),
+      400,
+      "invalid_request",
+    );
     expect(err.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: "name" })]));
     await expectError(await admin("POST", "/admin/workflows", { ...base, name: "   " }), 400, "invalid_request");
-    await expectError(await admin("POST", "/admin/workflows", { ...base, client_secret: undefined }), 400, "invalid_request");
+    await expectError(
+      await admin("POST", "/admin/workflows", { ...base, client_secret: undefined }),
+      400,
+      "invalid_request",
+    );
     // Nothing was created by any of these.
     const list = await adminJson("GET", `/admin/workflows?client_id=${client.id}`);
     expect(list.body.workflows).toEqual([]);
@@ -89,7 +113,12 @@ describe("POST /admin/workflows", () => {
   ])("allowed_origins with %s is 400 invalid_request (create and PATCH)", async (_label, origin) => {
     const client = await createClient();
     const err = await expectError(
-      await admin("POST", "/admin/workflows", { client_id: client.id, client_secret: client.secret, name: "W", allowed_origins: [origin] }),
+      await admin("POST", "/admin/workflows", {
+        client_id: client.id,
+        client_secret: client.secret,
+        name: "W",
+        allowed_origins: [origin],
+      }),
       400,
       "invalid_request",
     );
@@ -205,7 +234,11 @@ describe("GET /admin/workflows and /admin/workflows/{id}", () => {
     expect(exact.body.workflows).toHaveLength(2);
     expect(exact.body.next_cursor).toBeNull();
     await expectError(await admin("GET", `/admin/workflows?client_id=${client.id}&limit=101`), 400, "invalid_request");
-    await expectError(await admin("GET", `/admin/workflows?client_id=${client.id}&cursor=not-a-cursor`), 400, "invalid_request");
+    await expectError(
+      await admin("GET", `/admin/workflows?client_id=${client.id}&cursor=not-a-cursor`),
+      400,
+      "invalid_request",
+    );
     await expectError(await admin("GET", `/admin/workflows?client=${client.id}`), 400, "invalid_request");
   });
 
@@ -227,7 +260,11 @@ describe("PATCH /admin/workflows/{id}", () => {
     const wf = await createWorkflow(client);
     const tokenBefore = await d1Token(wf.id);
     await sleep(5);
-    const { status, body } = await patchWorkflow(wf.id, { name: "Renamed", status: "inactive", allowed_origins: ["https://x.example.com"] });
+    const { status, body } = await patchWorkflow(wf.id, {
+      name: "Renamed",
+      status: "inactive",
+      allowed_origins: ["https://x.example.com"],
+    });
     expect(status).toBe(200);
     expectWorkflowShape(body.workflow);
     expect(body.workflow).toMatchObject({
@@ -252,7 +289,12 @@ describe("PATCH /admin/workflows/{id}", () => {
     const wf = await createWorkflow(client);
     const { status, body } = await patchWorkflow(wf.id, {});
     expect(status).toBe(200);
-    expect(body.workflow).toMatchObject({ name: wf.name, status: wf.status, allowed_origins: wf.allowed_origins, token_issued_at: wf.token_issued_at });
+    expect(body.workflow).toMatchObject({
+      name: wf.name,
+      status: wf.status,
+      allowed_origins: wf.allowed_origins,
+      token_issued_at: wf.token_issued_at,
+    });
   });
 
   it("re-key: client_secret re-mints the token; token_issued_at changes; the old token is refused and the new one works at once", async () => {
@@ -287,14 +329,20 @@ describe("PATCH /admin/workflows/{id}", () => {
     const wf = await createWorkflow(client);
     const first = await patchWorkflow(wf.id, { client_secret: client.secret });
     const second = await patchWorkflow(wf.id, { client_secret: client.secret });
-    expect(new Set([wf.token_issued_at, first.body.workflow.token_issued_at, second.body.workflow.token_issued_at]).size).toBe(3);
+    expect(
+      new Set([wf.token_issued_at, first.body.workflow.token_issued_at, second.body.workflow.token_issued_at]).size,
+    ).toBe(3);
   });
 
   it("`id`, `client_id` (and other read-only fields) are 400 immutable_field naming the field", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
     for (const field of ["id", "client_id", "token_issued_at", "created_at"]) {
-      const err = await expectError(await admin("PATCH", `/admin/workflows/${wf.id}`, { name: "x", [field]: "whatever" }), 400, "immutable_field");
+      const err = await expectError(
+        await admin("PATCH", `/admin/workflows/${wf.id}`, { name: "x", [field]: "whatever" }),
+        400,
+        "immutable_field",
+      );
       expect(err.field ?? err.message).toContain(field);
     }
     expect((await adminJson("GET", `/admin/workflows/${wf.id}`)).body.workflow.name).toBe(wf.name);
@@ -303,12 +351,20 @@ describe("PATCH /admin/workflows/{id}", () => {
   it("unknown fields, a bad status (including revoked) or a bad name are 400 invalid_request", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
-    const err = await expectError(await admin("PATCH", `/admin/workflows/${wf.id}`, { nickname: "x" }), 400, "invalid_request");
+    const err = await expectError(
+      await admin("PATCH", `/admin/workflows/${wf.id}`, { nickname: "x" }),
+      400,
+      "invalid_request",
+    );
     expect(err.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: "nickname" })]));
     await expectError(await admin("PATCH", `/admin/workflows/${wf.id}`, { status: "revoked" }), 400, "invalid_request");
     await expectError(await admin("PATCH", `/admin/workflows/${wf.id}`, { status: "paused" }), 400, "invalid_request");
     await expectError(await admin("PATCH", `/admin/workflows/${wf.id}`, { name: "" }), 400, "invalid_request");
-    await expectError(await admin("PATCH", `/admin/workflows/${wf.id}`, { allowed_origins: "https://a.example.com" }), 400, "invalid_request");
+    await expectError(
+      await admin("PATCH", `/admin/workflows/${wf.id}`, { allowed_origins: "https://a.example.com" }),
+      400,
+      "invalid_request",
+    );
     expect((await adminJson("GET", `/admin/workflows/${wf.id}`)).body.workflow).toEqual(wf);
   });
 });

@@ -54,28 +54,66 @@ describe("no admin response leaks a token or a secret", () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.workflow.id;
-    const second = await rec.call("POST", "/admin/workflows", { client_id: client.id, client_secret: client.secret, name: "Second" });
+    const second = await rec.call("POST", "/admin/workflows", {
+      client_id: client.id,
+      client_secret: client.secret,
+      name: "Second",
+    });
     expect(second.status).toBe(201);
 
     expect((await rec.call("GET", `/admin/workflows?client_id=${client.id}`)).status).toBe(200);
     const paged = await rec.call("GET", `/admin/workflows?client_id=${client.id}&limit=1`);
     expect(paged.body.next_cursor).not.toBeNull();
-    expect((await rec.call("GET", `/admin/workflows?client_id=${client.id}&limit=1&cursor=${paged.body.next_cursor}`)).status).toBe(200);
+    expect(
+      (await rec.call("GET", `/admin/workflows?client_id=${client.id}&limit=1&cursor=${paged.body.next_cursor}`))
+        .status,
+    ).toBe(200);
     expect((await rec.call("GET", "/admin/workflows")).status).toBe(200);
     expect((await rec.call("GET", `/admin/workflows/${id}`)).status).toBe(200);
-    expect((await rec.call("PATCH", `/admin/workflows/${id}`, { name: "Renamed", status: "inactive" })).status).toBe(200);
-    expect((await rec.call("PATCH", `/admin/workflows/${id}`, { status: "active", allowed_origins: [] })).status).toBe(200);
+    expect((await rec.call("PATCH", `/admin/workflows/${id}`, { name: "Renamed", status: "inactive" })).status).toBe(
+      200,
+    );
+    expect((await rec.call("PATCH", `/admin/workflows/${id}`, { status: "active", allowed_origins: [] })).status).toBe(
+      200,
+    );
     expect((await rec.call("PATCH", `/admin/workflows/${id}`, { client_secret: client.secret })).status).toBe(200);
     expect((await rec.call("GET", `/admin/workflows/${id}`)).status).toBe(200);
 
     // Refusals that carried a secret in the request.
-    expect((await rec.call("PATCH", `/admin/workflows/${id}`, { client_secret: ` ${client.secret}\n` })).status).toBe(400);
+    expect((await rec.call("PATCH", `/admin/workflows/${id}`, { client_secret: ` ${client.secret}\n` })).status).toBe(
+      400,
+    );
     expect((await rec.call("PATCH", `/admin/workflows/${id}`, { client_secret: sandbox.secret })).status).toBe(400);
-    expect((await rec.call("POST", "/admin/workflows", { client_id: client.id, client_secret: client.secret.slice(0, -1) + "x", name: "W" })).status).toBe(400);
-    expect((await rec.call("POST", "/admin/workflows", { client_id: sandbox.id, client_secret: client.secret, name: "W" })).status).toBe(400);
-    expect((await rec.call("POST", "/admin/workflows", { client_id: client.id, client_secret: client.secret, name: "W", x: 1 })).status).toBe(400);
-    expect((await rec.call("PATCH", `/admin/workflows/${id}`, { client_id: client.id, client_secret: client.secret })).status).toBe(400);
-    expect((await rec.call("PATCH", `/admin/workflows/${id}`, { client_secret: 12345, refresh_token: "x" })).status).toBe(400);
+    expect(
+      (
+        await rec.call("POST", "/admin/workflows", {
+          client_id: client.id,
+          client_secret: client.secret.slice(0, -1) + "x",
+          name: "W",
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await rec.call("POST", "/admin/workflows", { client_id: sandbox.id, client_secret: client.secret, name: "W" }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await rec.call("POST", "/admin/workflows", {
+          client_id: client.id,
+          client_secret: client.secret,
+          name: "W",
+          x: 1,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await rec.call("PATCH", `/admin/workflows/${id}`, { client_id: client.id, client_secret: client.secret }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await rec.call("PATCH", `/admin/workflows/${id}`, { client_secret: 12345, refresh_token: "x" })).status,
+    ).toBe(400);
 
     // The client's own calls (its secret-bearing regenerate answer aside) and a re-key with the new secret.
     expect((await rec.call("GET", `/admin/clients/${client.id}`)).status).toBe(200);
@@ -92,7 +130,10 @@ describe("no admin response leaks a token or a secret", () => {
     expect((await rec.call("POST", `/admin/clients/${client.id}/revoke`)).status).toBe(200);
     expect((await rec.call("GET", `/admin/workflows?client_id=${client.id}`)).status).toBe(200);
     expect((await rec.call("PATCH", `/admin/workflows/${id}`, { client_secret: newSecret })).status).toBe(409);
-    expect((await rec.call("POST", "/admin/workflows", { client_id: client.id, client_secret: newSecret, name: "W" })).status).toBe(409);
+    expect(
+      (await rec.call("POST", "/admin/workflows", { client_id: client.id, client_secret: newSecret, name: "W" }))
+        .status,
+    ).toBe(409);
 
     // What must not appear anywhere: the secrets and their hashes, and the stored tokens themselves.
     const tokens = [await d1Token(id), await d1Token(second.body.workflow.id)].filter((t): t is string => t !== null);
@@ -105,11 +146,21 @@ describe("no admin response leaks a token or a secret", () => {
 
   it("no data-plane answer for a workflow carries its token either", async () => {
     const client = await createClient({ rate_limit: 2 });
-    const res = await admin("POST", "/admin/workflows", { client_id: client.id, client_secret: client.secret, name: "W", allowed_origins: ["https://a.example.com"] });
+    const res = await admin("POST", "/admin/workflows", {
+      client_id: client.id,
+      client_secret: client.secret,
+      name: "W",
+      allowed_origins: ["https://a.example.com"],
+    });
     const id = ((await res.json()) as any).workflow.id;
     const token = (await d1Token(id))!;
     const texts: string[] = [];
-    for (const origin of ["https://a.example.com", "https://b.example.com", "https://a.example.com", "https://a.example.com"]) {
+    for (const origin of [
+      "https://a.example.com",
+      "https://b.example.com",
+      "https://a.example.com",
+      "https://a.example.com",
+    ]) {
       const r = await withWorkflow(client.id, id, "/v1/anything", { headers: { Origin: origin } });
       texts.push(`${r.status}\n${[...r.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${await r.text()}`);
     }

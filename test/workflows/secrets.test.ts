@@ -19,7 +19,8 @@ import { d1Token, workflowOutcome } from "./support";
 
 const create = (clientId: string, secret: string, extra: Record<string, unknown> = {}) =>
   admin("POST", "/admin/workflows", { client_id: clientId, client_secret: secret, name: "W", ...extra });
-const rekey = (workflowId: string, secret: string) => admin("PATCH", `/admin/workflows/${workflowId}`, { client_secret: secret });
+const rekey = (workflowId: string, secret: string) =>
+  admin("PATCH", `/admin/workflows/${workflowId}`, { client_secret: secret });
 
 async function workflowCount(clientId: string): Promise<number> {
   return (await adminJson("GET", `/admin/workflows?client_id=${clientId}`)).body.workflows.length;
@@ -163,7 +164,11 @@ describe("a revoked client", () => {
       await expectError(await admin("PATCH", `/admin/workflows/${wf.id}`, patch), 409, "client_revoked");
     }
     const { body } = await adminJson("GET", `/admin/workflows/${wf.id}`);
-    expect(body.workflow).toMatchObject({ name: wf.name, status: "inactive", allowed_origins: ["https://a.example.com"] });
+    expect(body.workflow).toMatchObject({
+      name: wf.name,
+      status: "inactive",
+      allowed_origins: ["https://a.example.com"],
+    });
     expect(await workflowCount(client.id)).toBe(1);
   });
 

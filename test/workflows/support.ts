@@ -39,22 +39,29 @@ export const kvToken = (workflowId: string): Promise<string | null> => env.TOKEN
 
 /** The refresh token in D1 (the token's home), or null when there is no such row. */
 export async function d1Token(workflowId: string): Promise<string | null> {
-  const row = await env.DB.prepare("SELECT refresh_token FROM workflows WHERE id = ?").bind(workflowId).first<{ refresh_token: string }>();
+  const row = await env.DB.prepare("SELECT refresh_token FROM workflows WHERE id = ?")
+    .bind(workflowId)
+    .first<{ refresh_token: string }>();
   return row?.refresh_token ?? null;
 }
 
 /** Writes a token into KV only (simulates a stale or poisoned cache). */
-export const putKv = (workflowId: string, value: string): Promise<void> => env.TOKEN_CACHE.put(TOKEN_KEY(workflowId), value);
+export const putKv = (workflowId: string, value: string): Promise<void> =>
+  env.TOKEN_CACHE.put(TOKEN_KEY(workflowId), value);
 
 /** Writes a token into both KV and D1, so that no fallback can rescue a bad one. */
 export async function plantToken(workflowId: string, token: string): Promise<void> {
   await putKv(workflowId, token);
-  const result = await env.DB.prepare("UPDATE workflows SET refresh_token = ? WHERE id = ?").bind(token, workflowId).run();
+  const result = await env.DB.prepare("UPDATE workflows SET refresh_token = ? WHERE id = ?")
+    .bind(token, workflowId)
+    .run();
   expect(result.meta.changes).toBe(1);
 }
 
 /** The workflow's current refresh token (from D1), with its decoded header and claims. */
-export async function currentToken(workflowId: string): Promise<{ token: string; header: Record<string, any>; claims: Record<string, any> }> {
+export async function currentToken(
+  workflowId: string,
+): Promise<{ token: string; header: Record<string, any>; claims: Record<string, any> }> {
   const token = await d1Token(workflowId);
   if (!token) throw new Error(`no token in D1 for ${workflowId}`);
   return { token, header: decodeProtectedHeader(token), claims: decodeJwt(token) };
@@ -64,7 +71,11 @@ export async function currentToken(workflowId: string): Promise<{ token: string;
 export const unknownWorkflowId = () => newWorkflowId();
 
 /** Status and error code (or "ok") of a workflow-authenticated data-plane call. */
-export async function workflowOutcome(clientId: string, workflowId: string, headers: Record<string, string> = {}): Promise<string> {
+export async function workflowOutcome(
+  clientId: string,
+  workflowId: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const res = await withWorkflow(clientId, workflowId, "/v1/anything", { headers });
   const body = (await res.json()) as any;
   if (res.status === 200) {

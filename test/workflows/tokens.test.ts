@@ -198,7 +198,10 @@ describe("verifyRefreshToken", () => {
   it("null for an edited claim with the signature kept", async () => {
     const { token, parts } = await minted();
     for (const edit of [{ sub: "wf_other" }, { cid: "nafsi_live_other" }, { sv: 4 }, { jti: "rt_other" }]) {
-      expect(await verifyRefreshToken(keys, withEditedPayload(token, { ...parts.claims, ...edit })), JSON.stringify(edit)).toBeNull();
+      expect(
+        await verifyRefreshToken(keys, withEditedPayload(token, { ...parts.claims, ...edit })),
+        JSON.stringify(edit),
+      ).toBeNull();
     }
   });
 
@@ -211,7 +214,11 @@ describe("verifyRefreshToken", () => {
   it("TOKEN_SIGNING_KEY_PREVIOUS verifies a token of the old key during a rotation; without it the token is refused", async () => {
     const { token, tokenId } = await minted(OTHER_KEY);
     const rotated = { TOKEN_SIGNING_KEY: KEY, TOKEN_SIGNING_KEY_PREVIOUS: OTHER_KEY };
-    expect(await verifyRefreshToken(rotated, token)).toMatchObject({ workflowId: "wf_unit", tokenId, secretVersion: 3 });
+    expect(await verifyRefreshToken(rotated, token)).toMatchObject({
+      workflowId: "wf_unit",
+      tokenId,
+      secretVersion: 3,
+    });
     expect(await verifyRefreshToken({ TOKEN_SIGNING_KEY: KEY }, token)).toBeNull();
     // Tokens of the new key verify during the rotation too, and after it.
     const fresh = await minted(KEY);
@@ -223,12 +230,18 @@ describe("verifyRefreshToken", () => {
     const rotated = { TOKEN_SIGNING_KEY: KEY, TOKEN_SIGNING_KEY_PREVIOUS: OTHER_KEY };
     const oldToken = await minted(OTHER_KEY);
     const newToken = await minted(KEY);
-    expect(await verifyRefreshToken(rotated, await sign({ ...oldToken.parts, header: newToken.parts.header }, OTHER_KEY))).toBeNull();
-    expect(await verifyRefreshToken(rotated, await sign({ ...newToken.parts, header: oldToken.parts.header }, KEY))).toBeNull();
+    expect(
+      await verifyRefreshToken(rotated, await sign({ ...oldToken.parts, header: newToken.parts.header }, OTHER_KEY)),
+    ).toBeNull();
+    expect(
+      await verifyRefreshToken(rotated, await sign({ ...newToken.parts, header: oldToken.parts.header }, KEY)),
+    ).toBeNull();
   });
 
   it("mintRefreshToken and verifyRefreshToken refuse to run without a signing key", async () => {
-    await expect(mintRefreshToken({ TOKEN_SIGNING_KEY: "" }, claimsIn, Date.now())).rejects.toThrow(/TOKEN_SIGNING_KEY/);
+    await expect(mintRefreshToken({ TOKEN_SIGNING_KEY: "" }, claimsIn, Date.now())).rejects.toThrow(
+      /TOKEN_SIGNING_KEY/,
+    );
     const { token } = await minted();
     await expect(verifyRefreshToken({ TOKEN_SIGNING_KEY: undefined }, token)).rejects.toThrow(/TOKEN_SIGNING_KEY/);
   });
@@ -256,7 +269,11 @@ describe("signing-key rotation at the edge", () => {
     const during = await edgeCall({ TOKEN_SIGNING_KEY: OTHER_KEY, TOKEN_SIGNING_KEY_PREVIOUS: KEY }, client.id, wf.id);
     expect(during.status, await during.clone().text()).toBe(200);
     expect(await during.json()).toMatchObject({ workflow_id: wf.id });
-    const after = await edgeCall({ TOKEN_SIGNING_KEY: OTHER_KEY, TOKEN_SIGNING_KEY_PREVIOUS: undefined }, client.id, wf.id);
+    const after = await edgeCall(
+      { TOKEN_SIGNING_KEY: OTHER_KEY, TOKEN_SIGNING_KEY_PREVIOUS: undefined },
+      client.id,
+      wf.id,
+    );
     expect(after.status).toBe(401);
     expect(await after.json()).toMatchObject({ error: { code: "invalid_credentials" } });
     // Neither call replaced the stored token.

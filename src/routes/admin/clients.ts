@@ -32,7 +32,6 @@ const security = [{ adminBearer: [] }];
 /** Responses that carry a secret must never be stored by a browser or a proxy. */
 const NO_STORE = { "Cache-Control": "no-store" } as const;
 
-
 async function hashNewSecret(secret: string) {
   return { hash: await sha256Hex(secret), lastFour: lastFour(secret) };
 }
@@ -115,7 +114,10 @@ clientRoutes.openapi(
     security,
     summary: "Edit a client's name, rate limit, retention or status (active/inactive)",
     description: "The ID, environment and secret cannot be edited (400 immutable_field). Revoking has its own call.",
-    request: { params: ClientIdParam, body: { content: { "application/json": { schema: PatchClientBody } }, required: true } },
+    request: {
+      params: ClientIdParam,
+      body: { content: { "application/json": { schema: PatchClientBody } }, required: true },
+    },
     responses: { 200: json(ClientEnvelope, "The updated client"), ...errorResponses(400, 401, 404, 409) },
   }),
   async (c) => {
@@ -148,7 +150,11 @@ clientRoutes.openapi(
     const secret = newClientSecret(environment);
     const row = unwrap(await stub.regenerateSecret(client_id, await hashNewSecret(secret), grace, auditContextOf(c)));
     const client = presentClient(row);
-    return c.json({ client, client_secret: secret, previous_secret_expires_at: client.previous_secret_expires_at }, 200, NO_STORE);
+    return c.json(
+      { client, client_secret: secret, previous_secret_expires_at: client.previous_secret_expires_at },
+      200,
+      NO_STORE,
+    );
   },
 );
 

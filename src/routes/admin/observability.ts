@@ -60,7 +60,13 @@ observabilityRoutes.openapi(
     const rows = await database(c.env.DB)
       .select()
       .from(alerts)
-      .where(and(q.client_id ? eq(alerts.clientId, q.client_id) : undefined, q.type ? eq(alerts.type, q.type) : undefined, after))
+      .where(
+        and(
+          q.client_id ? eq(alerts.clientId, q.client_id) : undefined,
+          q.type ? eq(alerts.type, q.type) : undefined,
+          after,
+        ),
+      )
       .orderBy(...order)
       .limit(q.limit + 1);
     const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.triggeredAt, id: r.id }));
@@ -88,7 +94,8 @@ observabilityRoutes.openapi(
     tags: ["Audit"],
     security,
     summary: "Audit log of management changes, newest first",
-    description: "Every management call that changed something: who, what, when, from which IP. Never a secret, hash or token.",
+    description:
+      "Every management call that changed something: who, what, when, from which IP. Never a secret, hash or token.",
     request: { query: AuditQuery },
     responses: { 200: json(AuditList, "A page of audit entries"), ...errorResponses(400, 401) },
   }),

@@ -50,13 +50,16 @@ workflowRoutes.openapi(
     if (!environment) throw noSuchClient();
     precheckSecret(body.client_secret, environment);
     const row = unwrap(
-      await authorityFor(c.env, body.client_id).createWorkflow({
-        clientId: body.client_id,
-        workflowId: newWorkflowId(),
-        secretHash: await sha256Hex(body.client_secret),
-        name: body.name,
-        allowedOrigins: body.allowed_origins ?? [],
-      }, auditContextOf(c)),
+      await authorityFor(c.env, body.client_id).createWorkflow(
+        {
+          clientId: body.client_id,
+          workflowId: newWorkflowId(),
+          secretHash: await sha256Hex(body.client_secret),
+          name: body.name,
+          allowedOrigins: body.allowed_origins ?? [],
+        },
+        auditContextOf(c),
+      ),
     );
     return c.json({ workflow: presentWorkflow(row) }, 201);
   },
@@ -111,7 +114,8 @@ workflowRoutes.openapi(
     tags,
     security,
     summary: "Edit a workflow's name, status or allowed origins, or re-key it",
-    description: "With `client_secret` (the client's current secret) the refresh token is re-minted: use it after regenerating the secret.",
+    description:
+      "With `client_secret` (the client's current secret) the refresh token is re-minted: use it after regenerating the secret.",
     request: {
       params: WorkflowIdParam,
       body: { content: { "application/json": { schema: PatchWorkflowBody } }, required: true },
@@ -131,12 +135,17 @@ workflowRoutes.openapi(
     if (!environment) throw noSuchWorkflow();
     if (patch.client_secret !== undefined) precheckSecret(patch.client_secret, environment);
     const row = unwrap(
-      await authorityFor(c.env, owner.clientId).updateWorkflow(owner.clientId, workflow_id, {
-        name: patch.name,
-        status: patch.status,
-        allowedOrigins: patch.allowed_origins,
-        secretHash: patch.client_secret === undefined ? undefined : await sha256Hex(patch.client_secret),
-      }, auditContextOf(c)),
+      await authorityFor(c.env, owner.clientId).updateWorkflow(
+        owner.clientId,
+        workflow_id,
+        {
+          name: patch.name,
+          status: patch.status,
+          allowedOrigins: patch.allowed_origins,
+          secretHash: patch.client_secret === undefined ? undefined : await sha256Hex(patch.client_secret),
+        },
+        auditContextOf(c),
+      ),
     );
     return c.json({ workflow: presentWorkflow(row) }, 200);
   },
