@@ -1,0 +1,1 @@
+// Placeholder: the console build (esbuild) lands with the console issue.

@@ -1,0 +1,1 @@
+// Placeholder: the SDK build (esbuild) lands with the SDK issue.
