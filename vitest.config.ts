@@ -31,7 +31,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      setupFiles: ["./test/setup/apply-migrations.ts"],
+      setupFiles: ["./test/support/apply-migrations.ts"],
       include: ["test/**/*.test.ts", "src/**/*.test.ts"],
       exclude: ["test/e2e/**", "**/node_modules/**"],
       testTimeout: 20_000,

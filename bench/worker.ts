@@ -21,11 +21,11 @@ import { DurableObjectStore } from "@hono-rate-limiter/cloudflare";
 import type { DurableObjectRateLimiter } from "@hono-rate-limiter/cloudflare";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { rateLimiter } from "hono-rate-limiter";
-import { lastFour, newClientId, newClientSecret } from "../src/auth/credentials";
-import { sha256Hex } from "../src/auth/hash";
-import { newClientRow } from "../src/clients/rules";
-import { database } from "../src/db/client";
-import { clients } from "../src/db/schema";
+import { lastFour, newClientId, newClientSecret } from "../src/domain/credentials";
+import { sha256Hex } from "../src/domain/hash";
+import { newClientRow } from "../src/domain/client-rules";
+import { database } from "../src/storage/database";
+import { clients } from "../src/storage/schema";
 import gateway from "../src/index";
 
 export * from "../src/index";

@@ -1,15 +1,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
-import type { AppEnv } from "./context";
-import { adminAuth } from "./middleware/admin-auth";
-import { handleError, handleNotFound } from "./middleware/error-handler";
-import { jsonBody } from "./middleware/json-body";
-import { clientRoutes } from "./routes/admin/clients";
-import { observabilityRoutes } from "./routes/admin/observability";
-import { workflowRoutes } from "./routes/admin/workflows";
-import { dataPlane } from "./routes/data-plane";
-import { renderDocs } from "./routes/docs";
-import { healthRoutes } from "./routes/health";
+import type { BaseEnv } from "./lib/context";
+import { handleError, handleNotFound } from "./lib/error-handler";
+import { adminApi } from "./admin/api";
+import { dataPlane } from "./edge/pipeline";
+import { renderDocs } from "./site/docs";
+import { healthRoutes } from "./site/health";
 import { validationHook } from "./lib/validation";
 
 const OPENAPI_CONFIG = {
@@ -23,16 +19,13 @@ const OPENAPI_CONFIG = {
 };
 
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = new OpenAPIHono<BaseEnv>({ defaultHook: validationHook });
   app.use("*", requestId());
   app.onError(handleError);
   app.notFound(handleNotFound);
 
   app.route("/", healthRoutes);
-  app.use("/admin/*", adminAuth(), jsonBody());
-  app.route("/", clientRoutes);
-  app.route("/", workflowRoutes);
-  app.route("/", observabilityRoutes);
+  app.route("/", adminApi);
   app.route("/", dataPlane);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer" });

@@ -1,7 +1,7 @@
 import { createApp } from "./app";
-import { runScheduledPurge } from "./retention/purge";
+import { runScheduledPurge } from "./storage/purge";
 
-export { ClientAuthority } from "./authority/client-authority";
+export { ClientAuthority } from "./object/client-authority";
 
 const app = createApp();
 

@@ -3,8 +3,8 @@
  * is 401 unauthorized and has no effect. Without a configured ADMIN_TOKEN the API never runs open (503).
  */
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, adminJson, call, callWithEnv, createClient, expectError } from "../helpers";
-import { dataPlaneOutcome, unknownClientId } from "./support";
+import { ADMIN_TOKEN, adminJson, call, callWithEnv, createClient, expectError } from "../support/helpers";
+import { dataPlaneOutcome, unknownClientId } from "../support/admin";
 
 const WRONG_AUTHORIZATION: [string, Record<string, string>][] = [
   ["no Authorization header", {}],

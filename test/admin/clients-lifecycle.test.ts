@@ -4,9 +4,9 @@
  * The data plane is checked through GET /v1/anything with X-Client-ID + X-Client-Secret.
  */
 import { describe, expect, it } from "vitest";
-import { secretEnvironment } from "../../src/auth/credentials";
-import { admin, adminJson, createClient, expectError, sleep } from "../helpers";
-import { ISO_UTC, dataPlaneOutcome, expectClientShape, ms, unknownClientId } from "./support";
+import { secretEnvironment } from "../../src/domain/credentials";
+import { admin, adminJson, createClient, expectError, sleep } from "../support/helpers";
+import { ISO_UTC, dataPlaneOutcome, expectClientShape, ms, unknownClientId } from "../support/admin";
 
 const regenerate = (id: string, body?: unknown) => adminJson("POST", `/admin/clients/${id}/regenerate-secret`, body);
 

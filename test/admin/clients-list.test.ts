@@ -3,12 +3,12 @@
  * cursor pagination. This file owns its storage, so it knows every client that exists.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { newClientId } from "../../src/auth/credentials";
-import { newClientRow } from "../../src/clients/rules";
-import { database } from "../../src/db/client";
-import { clients } from "../../src/db/schema";
-import { admin, adminJson, createClient, env, expectError, sleep } from "../helpers";
-import { expectClientShape } from "./support";
+import { newClientId } from "../../src/domain/credentials";
+import { newClientRow } from "../../src/domain/client-rules";
+import { database } from "../../src/storage/database";
+import { clients } from "../../src/storage/schema";
+import { admin, adminJson, createClient, env, expectError, sleep } from "../support/helpers";
+import { expectClientShape } from "../support/admin";
 
 interface Made {
   id: string;

@@ -5,8 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, admin, adminJson, call, createClient, expectError } from "../helpers";
-import { dataPlaneOutcome } from "./support";
+import { ADMIN_TOKEN, admin, adminJson, call, createClient, expectError } from "../support/helpers";
+import { dataPlaneOutcome } from "../support/admin";
 
 const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const VALID = { name: "Valid", environment: "production" };

@@ -4,9 +4,17 @@
  * regenerate/revoke/inactive in clients-lifecycle.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { clientIdEnvironment, secretEnvironment } from "../../src/auth/credentials";
-import { admin, adminJson, createClient, expectError, sleep } from "../helpers";
-import { ISO_UTC, changeChar, dataPlane, dataPlaneOutcome, expectClientShape, ms, unknownClientId } from "./support";
+import { clientIdEnvironment, secretEnvironment } from "../../src/domain/credentials";
+import { admin, adminJson, createClient, expectError, sleep } from "../support/helpers";
+import {
+  ISO_UTC,
+  changeChar,
+  dataPlane,
+  dataPlaneOutcome,
+  expectClientShape,
+  ms,
+  unknownClientId,
+} from "../support/admin";
 
 describe("POST /admin/clients", () => {
   it("creates a production client: 201 {client, client_secret}, every contract field, no-store", async () => {

@@ -7,8 +7,8 @@
  * secret and whatever value D1 actually stores.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { sha256Hex } from "../../src/auth/hash";
-import { ADMIN_TOKEN, admin, call, env, withSecret } from "../helpers";
+import { sha256Hex } from "../../src/domain/hash";
+import { ADMIN_TOKEN, admin, call, env, withSecret } from "../support/helpers";
 
 interface Recorded {
   label: string;

@@ -1,0 +1,16 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { validationHook } from "../lib/validation";
+import { adminAuth } from "./admin-auth";
+import type { AdminEnv } from "./context";
+import { jsonBody } from "./json-body";
+import { clientRoutes } from "./routes/clients";
+import { observabilityRoutes } from "./routes/observability";
+import { workflowRoutes } from "./routes/workflows";
+
+/** The management API: every /admin call is authenticated first, then its JSON body checked. */
+export const adminApi = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+
+adminApi.use("/admin/*", adminAuth(), jsonBody());
+adminApi.route("/", clientRoutes);
+adminApi.route("/", workflowRoutes);
+adminApi.route("/", observabilityRoutes);

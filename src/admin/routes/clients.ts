@@ -1,0 +1,188 @@
+import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { database } from "../../storage/database";
+import { auditContextOf } from "../../object/audit-entry";
+import { clientIdEnvironment, lastFour, newClientId, newClientSecret } from "../../domain/credentials";
+import { sha256Hex } from "../../domain/hash";
+import { authorityFor } from "../../object/stub";
+import { presentClient } from "../present-client";
+import { newClientRow } from "../../domain/client-rules";
+import type { AdminEnv } from "../context";
+import { decodeCursor, keyset, page } from "../../storage/pagination";
+import { clients } from "../../storage/schema";
+import { ApiError } from "../../lib/errors";
+import { unwrap } from "../../lib/result";
+import { patchHook, validationHook } from "../../lib/validation";
+import {
+  ClientEnvelope,
+  ClientIdParam,
+  ClientList,
+  ClientWithSecret,
+  CreateClientBody,
+  IMMUTABLE_CLIENT_FIELDS,
+  ListClientsQuery,
+  PatchClientBody,
+  RegenerateBody,
+  RegeneratedSecret,
+} from "../schemas/clients";
+import { errorResponses, json } from "../schemas/common";
+
+const tags = ["Clients"];
+const security = [{ adminBearer: [] }];
+/** Responses that carry a secret must never be stored by a browser or a proxy. */
+const NO_STORE = { "Cache-Control": "no-store" } as const;
+
+async function hashNewSecret(secret: string) {
+  return { hash: await sha256Hex(secret), lastFour: lastFour(secret) };
+}
+
+export const clientRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+
+clientRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/clients",
+    tags,
+    security,
+    summary: "Create an API client",
+    description: "The client secret is in this response and never again: store it now.",
+    request: { body: { content: { "application/json": { schema: CreateClientBody } }, required: true } },
+    responses: { 201: json(ClientWithSecret, "Created; the secret is shown once"), ...errorResponses(400, 401) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const id = newClientId(body.environment);
+    const secret = newClientSecret(body.environment);
+    const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), Date.now()));
+    const created = unwrap(await authorityFor(c.env, id).createClient(row, auditContextOf(c)));
+    return c.json({ client: presentClient(created), client_secret: secret }, 201, NO_STORE);
+  },
+);
+
+clientRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/clients",
+    tags,
+    security,
+    summary: "List API clients, newest first",
+    request: { query: ListClientsQuery },
+    responses: { 200: json(ClientList, "A page of clients"), ...errorResponses(400, 401) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const { after, order } = keyset(clients.createdAt, clients.id, decodeCursor(q.cursor));
+    const rows = await database(c.env.DB)
+      .select()
+      .from(clients)
+      .where(
+        and(
+          q.status ? eq(clients.status, q.status) : undefined,
+          q.environment ? eq(clients.environment, q.environment) : undefined,
+          after,
+        ),
+      )
+      .orderBy(...order)
+      .limit(q.limit + 1);
+    const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.createdAt, id: r.id }));
+    return c.json({ clients: items.map(presentClient), next_cursor }, 200);
+  },
+);
+
+const getClient = createRoute({
+  method: "get",
+  path: "/admin/clients/{client_id}",
+  tags,
+  security,
+  summary: "Get an API client",
+  request: { params: ClientIdParam },
+  responses: { 200: json(ClientEnvelope, "The client"), ...errorResponses(401, 404) },
+});
+
+clientRoutes.openapi(getClient, async (c) => {
+  const { client_id } = c.req.valid("param");
+  const row = await database(c.env.DB).select().from(clients).where(eq(clients.id, client_id)).get();
+  if (!row) throw new ApiError("not_found", "No such client.");
+  return c.json({ client: presentClient(row) }, 200);
+});
+
+clientRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/admin/clients/{client_id}",
+    tags,
+    security,
+    summary: "Edit a client's name, rate limit, retention or status (active/inactive)",
+    description: "The ID, environment and secret cannot be edited (400 immutable_field). Revoking has its own call.",
+    request: {
+      params: ClientIdParam,
+      body: { content: { "application/json": { schema: PatchClientBody } }, required: true },
+    },
+    responses: { 200: json(ClientEnvelope, "The updated client"), ...errorResponses(400, 401, 404, 409) },
+  }),
+  async (c) => {
+    const { client_id } = c.req.valid("param");
+    const patch = c.req.valid("json");
+    environmentOf(client_id);
+    const row = unwrap(await authorityFor(c.env, client_id).updateClient(client_id, patch, auditContextOf(c)));
+    return c.json({ client: presentClient(row) }, 200);
+  },
+  patchHook(IMMUTABLE_CLIENT_FIELDS),
+);
+
+clientRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/clients/{client_id}/regenerate-secret",
+    tags,
+    security,
+    summary: "Regenerate a client's secret",
+    description:
+      "Returns the new secret once. With grace_period_seconds the old secret and workflows minted from it keep working until previous_secret_expires_at; a second regeneration ends an earlier grace period at once.",
+    request: { params: ClientIdParam, body: { content: { "application/json": { schema: RegenerateBody } } } },
+    responses: { 200: json(RegeneratedSecret, "The new secret, shown once"), ...errorResponses(400, 401, 404, 409) },
+  }),
+  async (c) => {
+    const { client_id } = c.req.valid("param");
+    const grace = c.req.valid("json").grace_period_seconds ?? 0;
+    const stub = authorityFor(c.env, client_id);
+    const environment = environmentOf(client_id);
+    const secret = newClientSecret(environment);
+    const row = unwrap(await stub.regenerateSecret(client_id, await hashNewSecret(secret), grace, auditContextOf(c)));
+    const client = presentClient(row);
+    return c.json(
+      { client, client_secret: secret, previous_secret_expires_at: client.previous_secret_expires_at },
+      200,
+      NO_STORE,
+    );
+  },
+);
+
+clientRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/clients/{client_id}/revoke",
+    tags,
+    security,
+    summary: "Revoke a client, permanently",
+    description: "All its workflows become inactive. Revoking a revoked client answers 200 with it unchanged.",
+    request: { params: ClientIdParam },
+    responses: { 200: json(ClientEnvelope, "The revoked client"), ...errorResponses(401, 404) },
+  }),
+  async (c) => {
+    const { client_id } = c.req.valid("param");
+    environmentOf(client_id);
+    const row = unwrap(await authorityFor(c.env, client_id).revoke(client_id, auditContextOf(c)));
+    return c.json({ client: presentClient(row) }, 200);
+  },
+);
+
+/**
+ * The environment is part of the ID, so the new secret's prefix needs no storage read; and an ID
+ * that fails its checksum is answered 404 before any Durable Object is created for it.
+ */
+function environmentOf(clientId: string) {
+  const environment = clientIdEnvironment(clientId);
+  if (!environment) throw new ApiError("not_found", "No such client.");
+  return environment;
+}

@@ -1,0 +1,129 @@
+import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { and, eq, gte } from "drizzle-orm";
+import type { AdminEnv } from "../context";
+import { database } from "../../storage/database";
+import { decodeCursor, keyset, page } from "../../storage/pagination";
+import { alerts, auditLog, clients, usageHourly } from "../../storage/schema";
+import { ApiError } from "../../lib/errors";
+import { iso } from "../../lib/time";
+import { validationHook } from "../../lib/validation";
+import { ClientIdParam } from "../schemas/clients";
+import { errorResponses, json } from "../schemas/common";
+import { AlertList, AlertsQuery, AuditList, AuditQuery, UsageQuery, UsageSchema } from "../schemas/observability";
+import { usageReport } from "../../domain/usage-report";
+import { HOUR_MS, floorTo } from "../../object/usage-ledger";
+
+const security = [{ adminBearer: [] }];
+
+export const observabilityRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+
+observabilityRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/clients/{client_id}/usage",
+    tags: ["Usage"],
+    security,
+    summary: "A client's usage statistics",
+    description: "Figures lag real traffic by at most 60 s. Retained for the client's retention_days.",
+    request: { params: ClientIdParam, query: UsageQuery },
+    responses: { 200: json(UsageSchema, "Usage over the last `days` days"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { client_id } = c.req.valid("param");
+    const { days } = c.req.valid("query");
+    const db = database(c.env.DB);
+    const client = await db.select({ id: clients.id }).from(clients).where(eq(clients.id, client_id)).get();
+    if (!client) throw new ApiError("not_found", "No such client.");
+    const to = Date.now();
+    const from = to - days * 86_400_000;
+    const rows = await db
+      .select()
+      .from(usageHourly)
+      .where(and(eq(usageHourly.clientId, client_id), gte(usageHourly.hour, floorTo(from, HOUR_MS))));
+    return c.json(usageReport(client_id, rows, from, to), 200);
+  },
+);
+
+observabilityRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/alerts",
+    tags: ["Alerts"],
+    security,
+    summary: "Alerts, newest first",
+    request: { query: AlertsQuery },
+    responses: { 200: json(AlertList, "A page of alerts"), ...errorResponses(400, 401) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const { after, order } = keyset(alerts.triggeredAt, alerts.id, decodeCursor(q.cursor));
+    const rows = await database(c.env.DB)
+      .select()
+      .from(alerts)
+      .where(
+        and(
+          q.client_id ? eq(alerts.clientId, q.client_id) : undefined,
+          q.type ? eq(alerts.type, q.type) : undefined,
+          after,
+        ),
+      )
+      .orderBy(...order)
+      .limit(q.limit + 1);
+    const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.triggeredAt, id: r.id }));
+    return c.json(
+      {
+        alerts: items.map((a) => ({
+          id: a.id,
+          client_id: a.clientId,
+          type: a.type as "rate_limit_approaching",
+          message: a.message,
+          triggered_at: iso(a.triggeredAt),
+          details: a.details,
+        })),
+        next_cursor,
+      },
+      200,
+    );
+  },
+);
+
+observabilityRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/audit-log",
+    tags: ["Audit"],
+    security,
+    summary: "Audit log of management changes, newest first",
+    description:
+      "Every management call that changed something: who, what, when, from which IP. Never a secret, hash or token.",
+    request: { query: AuditQuery },
+    responses: { 200: json(AuditList, "A page of audit entries"), ...errorResponses(400, 401) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const { after, order } = keyset(auditLog.at, auditLog.id, decodeCursor(q.cursor));
+    const rows = await database(c.env.DB)
+      .select()
+      .from(auditLog)
+      .where(and(q.target_id ? eq(auditLog.targetId, q.target_id) : undefined, after))
+      .orderBy(...order)
+      .limit(q.limit + 1);
+    const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.at, id: r.id }));
+    return c.json(
+      {
+        entries: items.map((e) => ({
+          id: e.id,
+          at: iso(e.at),
+          actor: e.actor,
+          action: e.action,
+          target_id: e.targetId,
+          ip: e.ip,
+          request_id: e.requestId,
+          details: e.details,
+        })),
+        next_cursor,
+      },
+      200,
+    );
+  },
+);

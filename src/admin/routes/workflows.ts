@@ -1,0 +1,153 @@
+import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { auditContextOf } from "../../object/audit-entry";
+import { clientIdEnvironment, newWorkflowId } from "../../domain/credentials";
+import { sha256Hex } from "../../domain/hash";
+import { authorityFor } from "../../object/stub";
+import type { AdminEnv } from "../context";
+import { database } from "../../storage/database";
+import { decodeCursor, keyset, page } from "../../storage/pagination";
+import { workflows } from "../../storage/schema";
+import { ApiError } from "../../lib/errors";
+import { unwrap } from "../../lib/result";
+import { patchHook, validationHook } from "../../lib/validation";
+import { errorResponses, json } from "../schemas/common";
+import {
+  CreateWorkflowBody,
+  IMMUTABLE_WORKFLOW_FIELDS,
+  ListWorkflowsQuery,
+  PatchWorkflowBody,
+  WorkflowEnvelope,
+  WorkflowIdParam,
+  WorkflowList,
+} from "../schemas/workflows";
+import { presentWorkflow } from "../present-workflow";
+import { precheckSecret } from "../../domain/workflow-rules";
+
+const tags = ["Workflows"];
+const security = [{ adminBearer: [] }];
+
+export const workflowRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+
+const noSuchClient = () => new ApiError("not_found", "No such client.");
+const noSuchWorkflow = () => new ApiError("not_found", "No such workflow.");
+
+workflowRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/workflows",
+    tags,
+    security,
+    summary: "Create a workflow (mints its refresh token from the client's current secret)",
+    description:
+      "Frontend SDKs then authenticate with X-Client-ID + X-Workflow-ID; the secret never reaches the browser. The refresh token is never returned.",
+    request: { body: { content: { "application/json": { schema: CreateWorkflowBody } }, required: true } },
+    responses: { 201: json(WorkflowEnvelope, "The workflow"), ...errorResponses(400, 401, 404, 409) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const environment = clientIdEnvironment(body.client_id);
+    if (!environment) throw noSuchClient();
+    precheckSecret(body.client_secret, environment);
+    const row = unwrap(
+      await authorityFor(c.env, body.client_id).createWorkflow(
+        {
+          clientId: body.client_id,
+          workflowId: newWorkflowId(),
+          secretHash: await sha256Hex(body.client_secret),
+          name: body.name,
+          allowedOrigins: body.allowed_origins ?? [],
+        },
+        auditContextOf(c),
+      ),
+    );
+    return c.json({ workflow: presentWorkflow(row) }, 201);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/workflows",
+    tags,
+    security,
+    summary: "List workflows, newest first",
+    request: { query: ListWorkflowsQuery },
+    responses: { 200: json(WorkflowList, "A page of workflows"), ...errorResponses(400, 401) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const { after, order } = keyset(workflows.createdAt, workflows.id, decodeCursor(q.cursor));
+    const rows = await database(c.env.DB)
+      .select()
+      .from(workflows)
+      .where(and(q.client_id ? eq(workflows.clientId, q.client_id) : undefined, after))
+      .orderBy(...order)
+      .limit(q.limit + 1);
+    const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.createdAt, id: r.id }));
+    return c.json({ workflows: items.map(presentWorkflow), next_cursor }, 200);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/workflows/{workflow_id}",
+    tags,
+    security,
+    summary: "Get a workflow",
+    request: { params: WorkflowIdParam },
+    responses: { 200: json(WorkflowEnvelope, "The workflow"), ...errorResponses(401, 404) },
+  }),
+  async (c) => {
+    const { workflow_id } = c.req.valid("param");
+    const row = await database(c.env.DB).select().from(workflows).where(eq(workflows.id, workflow_id)).get();
+    if (!row) throw noSuchWorkflow();
+    return c.json({ workflow: presentWorkflow(row) }, 200);
+  },
+);
+
+workflowRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/admin/workflows/{workflow_id}",
+    tags,
+    security,
+    summary: "Edit a workflow's name, status or allowed origins, or re-key it",
+    description:
+      "With `client_secret` (the client's current secret) the refresh token is re-minted: use it after regenerating the secret.",
+    request: {
+      params: WorkflowIdParam,
+      body: { content: { "application/json": { schema: PatchWorkflowBody } }, required: true },
+    },
+    responses: { 200: json(WorkflowEnvelope, "The updated workflow"), ...errorResponses(400, 401, 404, 409) },
+  }),
+  async (c) => {
+    const { workflow_id } = c.req.valid("param");
+    const patch = c.req.valid("json");
+    const owner = await database(c.env.DB)
+      .select({ clientId: workflows.clientId })
+      .from(workflows)
+      .where(eq(workflows.id, workflow_id))
+      .get();
+    if (!owner) throw noSuchWorkflow();
+    const environment = clientIdEnvironment(owner.clientId);
+    if (!environment) throw noSuchWorkflow();
+    if (patch.client_secret !== undefined) precheckSecret(patch.client_secret, environment);
+    const row = unwrap(
+      await authorityFor(c.env, owner.clientId).updateWorkflow(
+        owner.clientId,
+        workflow_id,
+        {
+          name: patch.name,
+          status: patch.status,
+          allowedOrigins: patch.allowed_origins,
+          secretHash: patch.client_secret === undefined ? undefined : await sha256Hex(patch.client_secret),
+        },
+        auditContextOf(c),
+      ),
+    );
+    return c.json({ workflow: presentWorkflow(row) }, 200);
+  },
+  patchHook(IMMUTABLE_WORKFLOW_FIELDS),
+);

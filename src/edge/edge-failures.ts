@@ -1,0 +1,46 @@
+/**
+ * Failed authentications this isolate decides by itself (a bad checksum, a secret it already knows
+ * to be wrong, a workflow token that does not verify) are counted for the named client in
+ * per-isolate batches sent at most a second later, so a flood of junk costs the client's Durable
+ * Object one call per second rather than one per request. A batch is lost only with its isolate
+ * (the contract's one stated exception).
+ */
+import type { FailedAuthEvent } from "../object/protocol";
+import { authorityFor } from "../object/stub";
+import { describeError, log } from "../lib/log";
+
+const BATCH_DELAY_MS = 1000;
+/** Distinct (second, code) entries kept per client before further ones fold into the last. */
+const MAX_EVENTS_PER_CLIENT = 120;
+
+let pending = new Map<string, Map<string, FailedAuthEvent>>();
+let scheduled = false;
+
+export function recordEdgeFailure(env: Env, ctx: ExecutionContext, clientId: string, code: string): void {
+  const at = Math.floor(Date.now() / 1000) * 1000;
+  let events = pending.get(clientId);
+  if (!events) pending.set(clientId, (events = new Map()));
+  const key = `${at}|${code}`;
+  const existing = events.get(key) ?? (events.size >= MAX_EVENTS_PER_CLIENT ? [...events.values()].at(-1) : undefined);
+  if (existing) existing.count++;
+  else events.set(key, { at, code, count: 1 });
+  if (!scheduled) {
+    scheduled = true;
+    ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, BATCH_DELAY_MS)).then(() => send(env)));
+  }
+}
+
+async function send(env: Env): Promise<void> {
+  const batch = pending;
+  pending = new Map();
+  scheduled = false;
+  await Promise.all(
+    [...batch].map(async ([clientId, events]) => {
+      try {
+        await authorityFor(env, clientId).recordFailedAuth(clientId, [...events.values()]);
+      } catch (err) {
+        log("warn", "failed_auth_batch_lost", { client_id: clientId, ...describeError(err) });
+      }
+    }),
+  );
+}

@@ -1,0 +1,7 @@
+import type { RequestIdVariables } from "hono/request-id";
+
+/** What every route has: the Worker's bindings and the gateway's own request ID. */
+export interface BaseEnv {
+  Bindings: Env;
+  Variables: RequestIdVariables;
+}

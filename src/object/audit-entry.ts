@@ -1,0 +1,60 @@
+import { newOpaqueId } from "../domain/credentials";
+import type { auditLog } from "../storage/schema";
+
+/** Who made a management call, passed from the route to the client's Durable Object. */
+export interface AuditContext {
+  actor: string;
+  ip: string | null;
+  requestId: string | null;
+}
+
+/**
+ * An audit row. `details` holds names and changed values only: callers never put a secret, a hash
+ * or a token in it (the regenerate entry records the grace period, not the secret).
+ */
+export function auditEntry(
+  ctx: AuditContext,
+  action: string,
+  target: { id: string; clientId: string },
+  details: Record<string, unknown>,
+  at: number,
+): typeof auditLog.$inferInsert {
+  return {
+    id: newOpaqueId("aud_"),
+    at,
+    actor: ctx.actor,
+    action,
+    targetId: target.id,
+    clientId: target.clientId,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details,
+  };
+}
+
+/** Field-by-field changes between two versions of a row, for the listed API fields. */
+export function changes<T extends Record<string, unknown>>(
+  before: T,
+  after: T,
+  fields: Record<string, keyof T>,
+): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [apiName, key] of Object.entries(fields)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+      out[apiName] = { from: before[key], to: after[key] };
+  }
+  return out;
+}
+
+/** The audit context of an admin request. CF-Connecting-IP is set by Cloudflare's edge (absent locally). */
+export function auditContextOf(c: {
+  get(key: "actor"): string;
+  get(key: "requestId"): string;
+  req: { header(name: string): string | undefined };
+}): AuditContext {
+  return {
+    actor: c.get("actor") ?? "admin",
+    ip: c.req.header("CF-Connecting-IP") ?? null,
+    requestId: c.get("requestId") ?? null,
+  };
+}

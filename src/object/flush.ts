@@ -1,0 +1,86 @@
+import { sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { alerts, clients, usageHourly, workflows } from "../storage/schema";
+import type { HourTotals } from "./usage-ledger";
+import type { StoredAlert } from "./alert-outbox";
+
+/**
+ * The D1 statements of one usage flush, run as one batch (one transaction). Usage rows carry
+ * absolute hour totals and alerts are inserted by ID, so replaying a batch that may or may not have
+ * landed (a timeout, a restart mid-flush) cannot double-count. last_used_at only moves forward.
+ */
+export function flushStatements(db: DrizzleD1Database, clientId: string, totals: HourTotals[], pending: StoredAlert[]) {
+  const statements = [];
+  for (const t of totals) {
+    const values = {
+      clientId,
+      hour: t.hour,
+      workflowId: t.workflowId,
+      requests: t.requests,
+      successfulRequests: t.successfulRequests,
+      rateLimitedRequests: t.rateLimitedRequests,
+      failedAuthentications: t.failedAuthentications,
+      unitsConsumed: t.unitsConsumed,
+      responseMsTotal: t.responseMsTotal,
+      responses: t.responses,
+      errors: t.errors,
+    };
+    statements.push(
+      db
+        .insert(usageHourly)
+        .values(values)
+        .onConflictDoUpdate({
+          target: [usageHourly.clientId, usageHourly.hour, usageHourly.workflowId],
+          set: {
+            requests: values.requests,
+            successfulRequests: values.successfulRequests,
+            rateLimitedRequests: values.rateLimitedRequests,
+            failedAuthentications: values.failedAuthentications,
+            unitsConsumed: values.unitsConsumed,
+            responseMsTotal: values.responseMsTotal,
+            responses: values.responses,
+            errors: values.errors,
+          },
+        }),
+    );
+  }
+  const lastUsed = new Map<string, number>();
+  for (const t of totals) {
+    if (t.lastAdmittedAt === null) continue;
+    lastUsed.set(t.workflowId, Math.max(lastUsed.get(t.workflowId) ?? 0, t.lastAdmittedAt));
+  }
+  const clientLastUsed = Math.max(0, ...lastUsed.values());
+  if (clientLastUsed > 0) {
+    statements.push(
+      db
+        .update(clients)
+        .set({ lastUsedAt: sql`MAX(COALESCE(${clients.lastUsedAt}, 0), ${clientLastUsed})` })
+        .where(sql`${clients.id} = ${clientId}`),
+    );
+  }
+  for (const [workflowId, at] of lastUsed) {
+    if (workflowId === "") continue;
+    statements.push(
+      db
+        .update(workflows)
+        .set({ lastUsedAt: sql`MAX(COALESCE(${workflows.lastUsedAt}, 0), ${at})` })
+        .where(sql`${workflows.id} = ${workflowId}`),
+    );
+  }
+  for (const a of pending) {
+    statements.push(
+      db
+        .insert(alerts)
+        .values({
+          id: a.id,
+          clientId: a.clientId,
+          type: a.type,
+          message: a.message,
+          triggeredAt: a.triggeredAt,
+          details: a.details,
+        })
+        .onConflictDoNothing(),
+    );
+  }
+  return statements;
+}

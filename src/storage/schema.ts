@@ -1,0 +1,136 @@
+/**
+ * The D1 schema, written once here; `npm run db:generate` derives migrations/ from it.
+ * Times are integer milliseconds since the Unix epoch (the API renders them as ISO 8601 UTC).
+ * The layout and the reasons behind it are in docs/storage.md.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { ClientRecord, UsageHour, WorkflowRecord } from "../domain/records";
+
+export const clients = sqliteTable(
+  "clients",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    environment: text("environment", { enum: ["production", "sandbox"] }).notNull(),
+    rateLimit: integer("rate_limit").notNull(),
+    retentionDays: integer("retention_days").notNull(),
+    status: text("status", { enum: ["active", "inactive", "revoked"] }).notNull(),
+    secretHash: text("secret_hash").notNull(),
+    secretLastFour: text("secret_last_four").notNull(),
+    secretVersion: integer("secret_version").notNull(),
+    previousSecretHash: text("previous_secret_hash"),
+    previousSecretVersion: integer("previous_secret_version"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    secretRotatedAt: integer("secret_rotated_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [
+    index("clients_created_idx").on(t.createdAt, t.id),
+    index("clients_status_created_idx").on(t.status, t.createdAt, t.id),
+    index("clients_environment_created_idx").on(t.environment, t.createdAt, t.id),
+  ],
+);
+
+export const workflows = sqliteTable(
+  "workflows",
+  {
+    id: text("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["active", "inactive"] }).notNull(),
+    allowedOrigins: text("allowed_origins", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    /** The refresh token (a JWT). D1 is its home; KV only caches it for the edge. */
+    refreshToken: text("refresh_token").notNull(),
+    tokenId: text("token_id").notNull(),
+    tokenSecretVersion: integer("token_secret_version").notNull(),
+    tokenIssuedAt: integer("token_issued_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+  },
+  (t) => [
+    index("workflows_client_created_idx").on(t.clientId, t.createdAt, t.id),
+    index("workflows_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+/**
+ * Usage per client, hour and workflow ('' for secret-authenticated calls). Rows are written with
+ * absolute values by the client's Durable Object, so a retried flush overwrites instead of adding.
+ */
+export const usageHourly = sqliteTable(
+  "usage_hourly",
+  {
+    clientId: text("client_id").notNull(),
+    hour: integer("hour").notNull(),
+    workflowId: text("workflow_id").notNull(),
+    requests: integer("requests").notNull(),
+    successfulRequests: integer("successful_requests").notNull(),
+    rateLimitedRequests: integer("rate_limited_requests").notNull(),
+    failedAuthentications: integer("failed_authentications").notNull(),
+    unitsConsumed: integer("units_consumed").notNull(),
+    responseMsTotal: integer("response_ms_total").notNull(),
+    /** Admitted requests whose answer was reported: the divisor of the average response time. */
+    responses: integer("responses").notNull().default(0),
+    /** JSON object: error code (or upstream_4xx / upstream_5xx) to count. */
+    errors: text("errors", { mode: "json" }).$type<Record<string, number>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.hour, t.workflowId] }), index("usage_hour_idx").on(t.hour)],
+);
+
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: text("id").primaryKey(),
+    clientId: text("client_id").notNull(),
+    type: text("type").notNull(),
+    message: text("message").notNull(),
+    triggeredAt: integer("triggered_at").notNull(),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index("alerts_triggered_idx").on(t.triggeredAt, t.id),
+    index("alerts_client_triggered_idx").on(t.clientId, t.triggeredAt, t.id),
+  ],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    at: integer("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    targetId: text("target_id").notNull(),
+    /** The client the target belongs to, so retention can purge by the client's retention_days. */
+    clientId: text("client_id").notNull(),
+    ip: text("ip"),
+    requestId: text("request_id"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index("audit_at_idx").on(t.at, t.id),
+    index("audit_target_at_idx").on(t.targetId, t.at, t.id),
+    index("audit_client_at_idx").on(t.clientId, t.at),
+  ],
+);
+
+export type ClientRow = typeof clients.$inferSelect;
+export type WorkflowRow = typeof workflows.$inferSelect;
+
+// The domain's record types must stay the rows drizzle reads: a column added on one side only fails here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const rowsMatchRecords: [
+  Same<ClientRow, ClientRecord>,
+  Same<WorkflowRow, WorkflowRecord>,
+  Same<typeof usageHourly.$inferSelect, UsageHour>,
+] = [true, true, true];
