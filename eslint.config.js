@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-  { ignores: [".dump.mjs", "node_modules/", ".wrangler/", "worker-configuration.d.ts", "bench/results/", "bench/.state/"] },
+  { ignores: ["node_modules/", ".wrangler/", "worker-configuration.d.ts", "bench/results/", "bench/.state/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
