@@ -106,11 +106,10 @@ export async function workflowProof(
   fromDatabase: boolean,
 ): Promise<CredentialProof> {
   if (!isWorkflowId(workflowId)) throw invalidCredentials();
-  const noToken: CredentialProof = { kind: "workflow", workflowId, tokenId: "", secretVersion: 0, origin };
   try {
     if (!fromDatabase) {
       const cached = await cachedToken(env, workflowId);
-      if (cached === null) return noToken;
+      if (cached === null) return { kind: "uncached_workflow", workflowId, origin };
       if (cached !== undefined) {
         const claims = await verifyRefreshToken(env, cached);
         if (claims && claims.workflowId === workflowId && claims.clientId === clientId) {

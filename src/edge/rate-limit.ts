@@ -48,7 +48,7 @@ export const rateLimit = () =>
     const startedAt = Date.now();
     let credential = c.get("credential");
     let result = await ask(c.env, credential);
-    if (result.outcome === "stale_token" && credential.proof.kind === "workflow") {
+    if (result.outcome === "stale_token" && credential.proof.kind !== "secret") {
       // KV (or this isolate) lagged behind a re-key or a creation: D1's primary has the current token.
       const proof = credential.proof;
       credential = {
@@ -64,7 +64,7 @@ export const rateLimit = () =>
         rememberWrong(credential.clientId, credential.proof.secretHash);
       throw new ApiError(result.code, DENIAL_MESSAGES[result.code]);
     }
-    if (credential.proof.kind === "workflow" && credential.proof.origin !== null)
+    if (credential.proof.kind !== "secret" && credential.proof.origin !== null)
       c.set("corsOrigin", credential.proof.origin);
     const state = { limit: result.limit, remaining: result.remaining, resetAt: result.resetAt, now: result.now };
     if (!result.admitted) {

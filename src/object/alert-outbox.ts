@@ -90,7 +90,7 @@ export class AlertOutbox {
         triggered_at: new Date(alert.triggeredAt).toISOString(),
         details: alert.details,
       });
-      const ok = await deliver(url, env.ALERT_WEBHOOK_SECRET, body, Date.now());
+      const ok = await deliver(url, env.ALERT_WEBHOOK_SECRET, body, now);
       const attempts = row.attempts + 1;
       if (ok || attempts >= MAX_ATTEMPTS) {
         if (!ok) log("warn", "alert_webhook_gave_up", { alert_id: alert.id, attempts });
@@ -99,7 +99,7 @@ export class AlertOutbox {
         this.sql.exec(
           "UPDATE alert_outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?",
           attempts,
-          Date.now() + retryDelay(attempts),
+          now + retryDelay(attempts),
           row.id,
         );
       }

@@ -1,12 +1,6 @@
 import { newOpaqueId } from "../domain/credentials";
 import type { auditLog } from "../storage/schema";
-
-/** Who made a management call, passed from the route to the client's Durable Object. */
-export interface AuditContext {
-  actor: string;
-  ip: string | null;
-  requestId: string | null;
-}
+import type { AuditContext } from "./protocol";
 
 /**
  * An audit row. `details` holds names and changed values only: callers never put a secret, a hash
@@ -44,17 +38,4 @@ export function changes<T extends Record<string, unknown>>(
       out[apiName] = { from: before[key], to: after[key] };
   }
   return out;
-}
-
-/** The audit context of an admin request. CF-Connecting-IP is set by Cloudflare's edge (absent locally). */
-export function auditContextOf(c: {
-  get(key: "actor"): string;
-  get(key: "requestId"): string;
-  req: { header(name: string): string | undefined };
-}): AuditContext {
-  return {
-    actor: c.get("actor") ?? "admin",
-    ip: c.req.header("CF-Connecting-IP") ?? null,
-    requestId: c.get("requestId") ?? null,
-  };
 }

@@ -1,14 +1,15 @@
 /**
- * What the edge and a client's Durable Object say to each other on the data plane: one call per
- * request, carrying the credential proof, answered with the whole decision.
+ * Every call the edge and the admin API make to a client's Durable Object, and what it answers.
+ * On the data plane: one call per request, carrying the credential proof, answered with the whole
+ * decision. For management: one call per change, applied to D1 and to the object before it returns.
  */
+import type { CredentialProof, DenialCode, WorkflowState } from "../domain/admission";
+import type { ClientPatch, NewSecret } from "../domain/client-rules";
 import type { Environment } from "../domain/credentials";
 
-export type CredentialProof =
-  /** SHA-256 of the presented secret: the secret itself never leaves the edge isolate. */
-  | { kind: "secret"; secretHash: string }
-  /** Claims of a refresh token the edge has already verified (signature, iss, aud, typ). */
-  | { kind: "workflow"; workflowId: string; tokenId: string; secretVersion: number; origin: string | null };
+export type { ClientPatch, CredentialProof, DenialCode, NewSecret, WorkflowState };
+
+// ---- data plane ------------------------------------------------------------------------------
 
 export interface AdmitRequest {
   clientId: string;
@@ -16,14 +17,6 @@ export interface AdmitRequest {
   /** Answers of earlier admitted requests of this client, carried along instead of a call of their own. */
   completions?: Completion[];
 }
-
-export type DenialCode =
-  | "invalid_credentials"
-  | "client_inactive"
-  | "client_revoked"
-  | "workflow_inactive"
-  | "workflow_token_invalidated"
-  | "origin_not_allowed";
 
 export type AdmitResult =
   | {
@@ -61,4 +54,29 @@ export interface FailedAuthEvent {
   at: number;
   code: string;
   count: number;
+}
+
+// ---- management ------------------------------------------------------------------------------
+
+/** Who made a management call, passed from the route to the client's Durable Object. */
+export interface AuditContext {
+  actor: string;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface NewWorkflow {
+  clientId: string;
+  workflowId: string;
+  secretHash: string;
+  name: string;
+  allowedOrigins: string[];
+}
+
+export interface WorkflowPatch {
+  name?: string;
+  status?: "active" | "inactive";
+  allowedOrigins?: string[];
+  /** Present for a re-key: the SHA-256 of the secret the admin pasted. */
+  secretHash?: string;
 }

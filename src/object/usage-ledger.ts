@@ -193,8 +193,4 @@ export class UsageLedger {
       .one();
     return (row.total ?? 0) / (7 * 24);
   }
-
-  hasMinutes(): boolean {
-    return this.sql.exec("SELECT 1 FROM usage_minutes LIMIT 1").toArray().length > 0;
-  }
 }

@@ -4,7 +4,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { FLUSH_INTERVAL_MS } from "../../src/object/client-authority";
+import { FLUSH_INTERVAL_MS } from "../../src/object/flusher";
 import {
   adminJson,
   authority,

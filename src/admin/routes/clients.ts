@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { database } from "../../storage/database";
-import { auditContextOf } from "../../object/audit-entry";
+import { auditContextOf } from "../audit-context";
 import { clientIdEnvironment, lastFour, newClientId, newClientSecret } from "../../domain/credentials";
 import { sha256Hex } from "../../domain/hash";
 import { authorityFor } from "../../object/stub";

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { auditContextOf } from "../../object/audit-entry";
+import { auditContextOf } from "../audit-context";
 import { clientIdEnvironment, newWorkflowId } from "../../domain/credentials";
 import { sha256Hex } from "../../domain/hash";
 import { authorityFor } from "../../object/stub";

@@ -1,0 +1,86 @@
+/**
+ * Moves a client's usage and alerts from the object's storage to D1, and delivers alert webhooks,
+ * from the object's alarm: never on a request's path. Usage reaches D1 at most FLUSH_INTERVAL_MS
+ * after the request (the contract allows 60 s); a failed flush is retried, and because the rows
+ * carry absolute values a retry never double-counts.
+ */
+import { describeError, log } from "../lib/log";
+import { database } from "../storage/database";
+import type { AlertMonitor } from "./alert-monitor";
+import type { AlertOutbox } from "./alert-outbox";
+import type { ClientState } from "./client-state";
+import { flushStatements } from "./flush";
+import type { UsageLedger } from "./usage-ledger";
+
+export const FLUSH_INTERVAL_MS = 20_000;
+const FLUSH_RETRY_MS = 30_000;
+
+export interface FlushParts {
+  state: ClientState;
+  ledger: UsageLedger;
+  outbox: AlertOutbox;
+  monitor: AlertMonitor;
+}
+
+export class Flusher {
+  private pending = false;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly env: Env,
+    private readonly now: () => number,
+  ) {}
+
+  schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    // An alarm set here survives a restart of this object; the flag only avoids resetting it.
+    void this.storage.getAlarm().then((at) => {
+      const due = this.now() + FLUSH_INTERVAL_MS;
+      if (at === null || at > due) return this.storage.setAlarm(due);
+    });
+  }
+
+  async alarm(parts: FlushParts | null): Promise<void> {
+    this.pending = false;
+    const now = this.now();
+    if (parts) {
+      try {
+        await this.flush(parts, now);
+      } catch (err) {
+        // Absolute values make the retry idempotent; nothing is dropped until a flush succeeds.
+        log("warn", "usage_flush_failed", { client_id: parts.state.client?.id, ...describeError(err) });
+        await this.storage.setAlarm(now + FLUSH_RETRY_MS);
+        this.pending = true;
+        return;
+      }
+      await parts.outbox.deliver(this.env, now);
+    }
+    // Requests counted while this alarm ran need their flush on time: a webhook's backoff must
+    // never postpone it.
+    const later = this.now();
+    const next = Math.min(
+      parts?.outbox.nextAttemptAt() ?? Infinity,
+      this.pending ? later + FLUSH_INTERVAL_MS : Infinity,
+    );
+    if (next !== Infinity) await this.storage.setAlarm(Math.max(next, later + 1000));
+  }
+
+  private async flush({ state, ledger, outbox, monitor }: FlushParts, now: number): Promise<void> {
+    const client = state.client;
+    if (!client) return;
+    monitor.periodic(now);
+    this.pending = false;
+    const totals = ledger.hourTotals();
+    const pendingAlerts = outbox.unwritten();
+    if (totals.length === 0 && pendingAlerts.length === 0) return;
+    const db = database(this.env.DB);
+    const statements = flushStatements(db, client.id, totals, pendingAlerts);
+    if (statements.length > 0) await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+    ledger.afterFlush(totals, now);
+    outbox.markWritten(pendingAlerts.map((a) => a.id));
+    const lastUsed = Math.max(0, ...totals.map((t) => t.lastAdmittedAt ?? 0));
+    const current = state.client;
+    if (current && lastUsed > (current.lastUsedAt ?? 0)) state.storeClient({ ...current, lastUsedAt: lastUsed });
+  }
+}
