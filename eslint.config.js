@@ -2,6 +2,97 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
+/**
+ * The layers, by where code runs (README "Layout"): imports only point down.
+ *   entry (index, app) → edge | admin | site → object → storage → domain → lib
+ * The edge and the admin API reach a client's Durable Object only through its protocol and stub.
+ */
+const room = (name) => `(^|/)${name}(/|$)`;
+const forbid = (message, ...rooms) => ({
+  "no-restricted-imports": ["error", { patterns: rooms.map((regex) => ({ regex, message })) }],
+});
+const OBJECT_INTERNALS = "(^|/)object/(?!(protocol|stub)$)";
+const ENTRY = "^\\.\\.?/(\\.\\./)*(app|index)$";
+
+const layers = [
+  {
+    files: ["src/edge/**/*.ts"],
+    rules: forbid(
+      "The edge imports only the object's protocol and stub, storage, domain and lib.",
+      ENTRY,
+      room("admin"),
+      room("site"),
+      OBJECT_INTERNALS,
+    ),
+  },
+  {
+    files: ["src/admin/**/*.ts"],
+    rules: forbid(
+      "The admin API imports only the object's protocol and stub, storage, domain and lib.",
+      ENTRY,
+      room("edge"),
+      room("site"),
+      OBJECT_INTERNALS,
+    ),
+  },
+  {
+    files: ["src/site/**/*.ts"],
+    rules: forbid(
+      "Public pages import only storage, domain and lib.",
+      ENTRY,
+      room("edge"),
+      room("admin"),
+      room("object"),
+    ),
+  },
+  {
+    files: ["src/object/**/*.ts"],
+    rules: forbid(
+      "The Durable Object never imports the edge, the admin API or the pages.",
+      ENTRY,
+      room("edge"),
+      room("admin"),
+      room("site"),
+    ),
+  },
+  {
+    files: ["src/storage/**/*.ts"],
+    rules: forbid(
+      "Storage imports only domain and lib.",
+      ENTRY,
+      room("edge"),
+      room("admin"),
+      room("site"),
+      room("object"),
+    ),
+  },
+  {
+    files: ["src/domain/**/*.ts"],
+    rules: forbid(
+      "The domain is pure: it imports nothing of ours but lib.",
+      ENTRY,
+      room("edge"),
+      room("admin"),
+      room("site"),
+      room("object"),
+      room("storage"),
+    ),
+  },
+  {
+    files: ["src/lib/**/*.ts"],
+    rules: forbid(
+      "lib is the bottom layer: it imports nothing of ours.",
+      ENTRY,
+      room("edge"),
+      room("admin"),
+      room("site"),
+      room("object"),
+      room("storage"),
+      room("domain"),
+    ),
+  },
+];
+
 export default tseslint.config(
   { ignores: ["node_modules/", ".wrangler/", "worker-configuration.d.ts", "bench/results/", "bench/.state/"] },
   js.configs.recommended,
@@ -12,6 +103,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  ...layers,
   {
     files: ["test/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-non-null-assertion": "off" },

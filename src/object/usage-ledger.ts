@@ -3,11 +3,9 @@
  * storage, written before the object answers, so a restart loses nothing. Buckets are rolled up
  * into hours for D1 (see flush.ts) and kept here only as long as a roll-up may still change.
  */
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-const HOURLY_KEEP_MS = 8 * 24 * HOUR_MS;
+import { HOUR_MS, MINUTE_MS, floorTo } from "../lib/time";
 
-export const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
+const HOURLY_KEEP_MS = 8 * 24 * HOUR_MS;
 
 export type UsageKind = "admitted" | "denied" | "rate_limited" | "failed_auth";
 

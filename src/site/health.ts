@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { BaseEnv } from "../lib/context";
-import { json } from "../admin/schemas/common";
+import { json } from "../lib/openapi";
 
 export const healthRoutes = new OpenAPIHono<BaseEnv>();
 

@@ -11,7 +11,7 @@ import { ClientIdParam } from "../schemas/clients";
 import { errorResponses, json } from "../schemas/common";
 import { AlertList, AlertsQuery, AuditList, AuditQuery, UsageQuery, UsageSchema } from "../schemas/observability";
 import { usageReport } from "../../domain/usage-report";
-import { HOUR_MS, floorTo } from "../../object/usage-ledger";
+import { HOUR_MS, floorTo } from "../../lib/time";
 
 const security = [{ adminBearer: [] }];
 

@@ -1,0 +1,34 @@
+import { z } from "@hono/zod-openapi";
+
+/** The contract's error body, as every route documents it. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "invalid_request" }),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+      retry_after: z.number().int().optional(),
+      request_id: z.string().optional(),
+    }),
+  })
+  .openapi("Error");
+
+/** A JSON response, or an error response, described once for every route. */
+export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, json(ErrorSchema, ERROR_DESCRIPTIONS[s] ?? "Error")]));
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid request (`invalid_request`, `immutable_field`, `sandbox_rate_limit_fixed`, `invalid_client_secret`)",
+  401: "Missing or wrong credentials",
+  403: "Origin not allowed",
+  404: "Not found",
+  409: "The client's state forbids the change (`client_revoked`, `client_inactive`)",
+  429: "Rate limit exceeded",
+  502: "Upstream unavailable",
+  503: "Service unavailable",
+};
