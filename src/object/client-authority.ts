@@ -49,10 +49,12 @@ export class ClientAuthority extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.state = new ClientState(ctx.storage.sql, env.DB);
-    this.flusher = new Flusher(ctx.storage, env, this.now);
-    this.clients = new ClientMutations(this.state, env, this.now);
-    this.workflows = new WorkflowMutations(this.state, env, this.now);
+    // Modules read this.env when they run, not when they are made (tests swap it per object).
+    this.state = new ClientState(ctx.storage.sql, () => this.env.DB);
+    this.flusher = new Flusher(ctx.storage, () => this.env, this.now);
+    this.clients = new ClientMutations(this.state, () => this.env, this.now);
+    this.workflows = new WorkflowMutations(this.state, () => this.env, this.now);
+    if (this.state.client) this.trafficOf();
   }
 
   // ---- data plane ---------------------------------------------------------------------------
@@ -114,7 +116,11 @@ export class ClientAuthority extends DurableObject<Env> {
   // ---- management: each change holds the input gate for its whole run (D1 write included) -----
 
   createClient(row: ClientRow, audit: AuditContext): Promise<Outcome<ClientRow>> {
-    return this.ctx.blockConcurrencyWhile(() => this.clients.create(row, audit));
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const created = await this.clients.create(row, audit);
+      this.trafficOf();
+      return created;
+    });
   }
 
   updateClient(clientId: string, patch: ClientPatch, audit: AuditContext): Promise<Outcome<ClientRow>> {

@@ -22,12 +22,12 @@ export function clientColumns(row: ClientRow) {
 export class ClientMutations {
   constructor(
     private readonly state: ClientState,
-    private readonly env: Env,
+    private readonly env: () => Env,
     private readonly now: () => number,
   ) {}
 
   async create(row: ClientRow, audit: AuditContext): Promise<Outcome<ClientRow>> {
-    const db = database(this.env.DB);
+    const db = database(this.env().DB);
     const details = {
       name: row.name,
       environment: row.environment,
@@ -83,7 +83,7 @@ export class ClientMutations {
     if (row.status === "revoked") return accept(row);
     const now = this.now();
     const next = revokeClient(row, now);
-    const db = database(this.env.DB);
+    const db = database(this.env().DB);
     const active = [...this.state.workflows.entries()].filter(([, w]) => w.status === "active").map(([id]) => id);
     // One D1 batch is one transaction: the client, all its workflows and the audit entry together.
     await db.batch([
@@ -111,7 +111,7 @@ export class ClientMutations {
     const now = this.now();
     const next = apply(row, now);
     if (!next.ok || next.value === row) return next;
-    const db = database(this.env.DB);
+    const db = database(this.env().DB);
     await db.batch([
       db.update(clients).set(clientColumns(next.value)).where(eq(clients.id, clientId)),
       db.insert(auditLog).values(auditEntry(audit, action, { id: clientId, clientId }, describe(row, next.value), now)),

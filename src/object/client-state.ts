@@ -30,7 +30,7 @@ export class ClientState {
 
   constructor(
     private readonly sql: SqlStorage,
-    private readonly db: D1Database,
+    private readonly db: () => D1Database,
   ) {
     const tables = sql
       .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'client_state'")
@@ -51,7 +51,7 @@ export class ClientState {
   async load(clientId: string): Promise<ClientRow | null> {
     if (this.client) return this.client.id === clientId ? this.client : null;
     if (this.knownAbsent) return null;
-    const db = primaryDatabase(this.db);
+    const db = primaryDatabase(this.db());
     const row = await db.select().from(clients).where(eq(clients.id, clientId)).get();
     if (!row) {
       this.knownAbsent = true;

@@ -27,7 +27,7 @@ export class Flusher {
 
   constructor(
     private readonly storage: DurableObjectStorage,
-    private readonly env: Env,
+    private readonly env: () => Env,
     private readonly now: () => number,
   ) {}
 
@@ -54,7 +54,7 @@ export class Flusher {
         this.pending = true;
         return;
       }
-      await parts.outbox.deliver(this.env, now);
+      await parts.outbox.deliver(this.env(), now);
     }
     // Requests counted while this alarm ran need their flush on time: a webhook's backoff must
     // never postpone it.
@@ -74,7 +74,7 @@ export class Flusher {
     const totals = ledger.hourTotals();
     const pendingAlerts = outbox.unwritten();
     if (totals.length === 0 && pendingAlerts.length === 0) return;
-    const db = database(this.env.DB);
+    const db = database(this.env().DB);
     const statements = flushStatements(db, client.id, totals, pendingAlerts);
     if (statements.length > 0) await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
     ledger.afterFlush(totals, now);

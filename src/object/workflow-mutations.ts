@@ -18,7 +18,7 @@ import type { AuditContext, NewWorkflow, WorkflowPatch } from "./protocol";
 export class WorkflowMutations {
   constructor(
     private readonly state: ClientState,
-    private readonly env: Env,
+    private readonly env: () => Env,
     private readonly now: () => number,
   ) {}
 
@@ -41,7 +41,7 @@ export class WorkflowMutations {
       updatedAt: now,
       lastUsedAt: null,
     };
-    const db = database(this.env.DB);
+    const db = database(this.env().DB);
     const details = { name: row.name, allowed_origins: row.allowedOrigins };
     await db.batch([
       db.insert(workflows).values(row),
@@ -62,7 +62,7 @@ export class WorkflowMutations {
   ): Promise<Outcome<WorkflowRow>> {
     const client = await this.state.load(clientId);
     if (!client) return refuse("not_found", "No such workflow.");
-    const current = await primaryDatabase(this.env.DB)
+    const current = await primaryDatabase(this.env().DB)
       .select()
       .from(workflows)
       .where(eq(workflows.id, workflowId))
@@ -88,7 +88,7 @@ export class WorkflowMutations {
       if (!minted.ok) return minted;
       next = { ...next, ...minted.value };
     }
-    const db = database(this.env.DB);
+    const db = database(this.env().DB);
     const { lastUsedAt: _lastUsed, ...columns } = next;
     const action = rekey ? "workflow.rekey" : "workflow.update";
     const details = { changes: fieldChanges, rekeyed: rekey };
@@ -104,7 +104,7 @@ export class WorkflowMutations {
   private async mint(workflowId: string, client: ClientRow, now: number) {
     try {
       const minted = await mintRefreshToken(
-        this.env,
+        this.env(),
         { workflowId, clientId: client.id, secretVersion: client.secretVersion },
         now,
       );
@@ -127,7 +127,7 @@ export class WorkflowMutations {
    */
   private async refreshCache(row: WorkflowRow): Promise<void> {
     try {
-      await cacheToken(this.env, row.id, row.refreshToken);
+      await cacheToken(this.env(), row.id, row.refreshToken);
     } catch (err) {
       log("warn", "token_cache_write_failed", { workflow_id: row.id, ...describeError(err) });
     }
