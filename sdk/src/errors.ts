@@ -11,6 +11,7 @@ export interface NafsiErrorInit {
   requestId?: string | null;
   retryAfter?: number | null;
   details?: NafsiErrorDetail[];
+  body?: unknown;
   cause?: unknown;
 }
 
@@ -28,6 +29,8 @@ export class NafsiError extends Error {
   /** Seconds the gateway asked to wait (`Retry-After`), or null. */
   readonly retryAfter: number | null;
   readonly details: NafsiErrorDetail[] | undefined;
+  /** The answer's parsed body (e.g. `error.missing_permission` of a 403), or undefined. */
+  readonly body: unknown;
 
   constructor(init: NafsiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -37,5 +40,6 @@ export class NafsiError extends Error {
     this.requestId = init.requestId ?? null;
     this.retryAfter = init.retryAfter ?? null;
     this.details = init.details;
+    this.body = init.body;
   }
 }

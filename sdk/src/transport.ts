@@ -86,5 +86,6 @@ async function errorFrom(res: Response, serverDelay: number | null): Promise<Naf
     requestId: res.headers.get("X-Request-Id") ?? error?.request_id ?? null,
     retryAfter: serverDelay ?? error?.retry_after ?? null,
     details: error?.details,
+    body: body ?? undefined,
   });
 }
