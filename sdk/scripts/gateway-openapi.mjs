@@ -2,7 +2,8 @@
  * The gateway's OpenAPI document, produced in Node by bundling src/app.ts with esbuild and asking
  * createApp() for GET /openapi.json: the same document the deployed Worker serves, without starting
  * one. The only Workers-only import on that path is `cloudflare:workers` (the Durable Object base
- * class), which no route runs while answering /openapi.json, so it is replaced by an empty class.
+ * class), which no route runs while answering /openapi.json, so it is replaced by an empty class;
+ * the SDK's own built script (served at /sdk/nafsi.js) is stubbed too, so this works before a build.
  */
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -26,6 +27,11 @@ export async function gatewayOpenApi() {
           b.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, namespace: "cloudflare-stub" }));
           b.onLoad({ filter: /.*/, namespace: "cloudflare-stub" }, () => ({
             contents: "export class DurableObject {}",
+            loader: "js",
+          }));
+          b.onResolve({ filter: /nafsi\.global\.module\.js$/ }, (args) => ({ path: args.path, namespace: "script-stub" }));
+          b.onLoad({ filter: /.*/, namespace: "script-stub" }, () => ({
+            contents: 'export const source = ""; export const etag = "";',
             loader: "js",
           }));
         },
