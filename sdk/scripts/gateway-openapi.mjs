@@ -6,6 +6,7 @@
  * the SDK's own built script (served at /sdk/nafsi.js) is stubbed too, so this works before a build.
  */
 import { build } from "esbuild";
+import { Buffer } from "node:buffer";
 import { fileURLToPath } from "node:url";
 
 const APP = fileURLToPath(new URL("../../src/app.ts", import.meta.url));
@@ -29,7 +30,10 @@ export async function gatewayOpenApi() {
             contents: "export class DurableObject {}",
             loader: "js",
           }));
-          b.onResolve({ filter: /nafsi\.global\.module\.js$/ }, (args) => ({ path: args.path, namespace: "script-stub" }));
+          b.onResolve({ filter: /nafsi\.global\.module\.js$/ }, (args) => ({
+            path: args.path,
+            namespace: "script-stub",
+          }));
           b.onLoad({ filter: /.*/, namespace: "script-stub" }, () => ({
             contents: 'export const source = ""; export const etag = "";',
             loader: "js",

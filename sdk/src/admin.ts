@@ -9,7 +9,8 @@ export interface NafsiAdminOptions extends RetryOptions, RuntimeOptions {
   token: string;
 }
 
-type ListKey = "GET /admin/clients" | "GET /admin/workflows" | "GET /admin/alerts" | "GET /admin/audit-log" | "GET /admin/tokens";
+type ListKey =
+  "GET /admin/clients" | "GET /admin/workflows" | "GET /admin/alerts" | "GET /admin/audit-log" | "GET /admin/tokens";
 /** The list's query without the cursor, which the iterator manages. */
 type ListQuery<K extends ListKey> = Omit<NonNullable<Query<K>>, "cursor">;
 type Item<K extends ListKey, F extends keyof Answer<K>> = Answer<K>[F] extends (infer T)[] ? T : never;
@@ -76,7 +77,12 @@ export class NafsiAdmin {
     return this.#call("GET /admin/me");
   }
 
-  #call<K extends OperationKey>(key: K, params: Params = {}, body?: unknown, query: QueryValues = {}): Promise<Answer<K>> {
+  #call<K extends OperationKey>(
+    key: K,
+    params: Params = {},
+    body?: unknown,
+    query: QueryValues = {},
+  ): Promise<Answer<K>> {
     const [method, template] = key.split(" ") as [string, string];
     const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
     const search = new URLSearchParams();

@@ -57,7 +57,8 @@ export class Nafsi {
     if (!clientId || !baseUrl || (workflowId === undefined) === (clientSecret === undefined)) {
       throw new NafsiError({
         code: "invalid_options",
-        message: "Nafsi.init needs clientId, baseUrl and exactly one of workflowId (browsers) or clientSecret (servers).",
+        message:
+          "Nafsi.init needs clientId, baseUrl and exactly one of workflowId (browsers) or clientSecret (servers).",
       });
     }
     return new Nafsi(

@@ -1,5 +1,11 @@
 import { NafsiError } from "./errors.js";
-import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY_MS, type RetryOptions, retryDelayMs, serverDelaySeconds } from "./retry.js";
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_DELAY_MS,
+  type RetryOptions,
+  retryDelayMs,
+  serverDelaySeconds,
+} from "./retry.js";
 import type { Runtime } from "./runtime.js";
 
 export interface SendOptions extends RetryOptions {
@@ -73,7 +79,13 @@ async function readBody(res: Response): Promise<unknown> {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; details?: NafsiError["details"]; retry_after?: number; request_id?: string };
+  error?: {
+    code?: string;
+    message?: string;
+    details?: NafsiError["details"];
+    retry_after?: number;
+    request_id?: string;
+  };
 }
 
 async function errorFrom(res: Response, serverDelay: number | null): Promise<NafsiError> {

@@ -30,10 +30,12 @@ export async function verifyWebhook(
     if (key === "t" && /^\d+$/.test(value)) timestamp = value;
     else if (key === "v1" && /^[0-9a-f]{64}$/i.test(value)) signatures.push(hexBytes(value));
   }
-  if (timestamp === undefined || signatures.length === 0) throw invalid("The signature header is missing or malformed.");
+  if (timestamp === undefined || signatures.length === 0)
+    throw invalid("The signature header is missing or malformed.");
   const tolerance = options.toleranceSeconds ?? 300;
   const now = (options.now ?? Date.now)() / 1000;
-  if (Math.abs(now - Number(timestamp)) > tolerance) throw invalid("The signature's timestamp is outside the tolerance.");
+  if (Math.abs(now - Number(timestamp)) > tolerance)
+    throw invalid("The signature's timestamp is outside the tolerance.");
 
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
     "verify",

@@ -18,7 +18,10 @@ export function fakeRuntime(steps: Step[], start = Date.UTC(2026, 0, 28, 12)) {
   const waits: number[] = [];
   const state = { now: start, randomValue: 0.5 };
   const fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
     sent.push({
       url: String(input),
       method: init.method ?? "GET",

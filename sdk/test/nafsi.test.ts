@@ -49,7 +49,11 @@ describe("request", () => {
     });
     expect(answer.workflow_id).toBe("wf_b");
     const [sent] = net.sent;
-    expect(sent).toMatchObject({ url: "http://gateway.test/v1/verify", method: "POST", body: { document: "passport" } });
+    expect(sent).toMatchObject({
+      url: "http://gateway.test/v1/verify",
+      method: "POST",
+      body: { document: "passport" },
+    });
     expect(sent!.headers).toEqual({
       accept: "application/json",
       "content-type": "application/json",

@@ -76,7 +76,20 @@ describe("the packed package", () => {
     );
     await run(
       process.execPath,
-      [TSC, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom", "check.ts"],
+      [
+        TSC,
+        "--noEmit",
+        "--strict",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--target",
+        "es2022",
+        "--lib",
+        "es2022,dom",
+        "check.ts",
+      ],
       { cwd: dir },
     );
   });

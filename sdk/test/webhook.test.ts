@@ -47,7 +47,15 @@ describe("verifyWebhook", () => {
   });
 
   it("rejects malformed and missing headers", async () => {
-    for (const header of [null, undefined, "", `t=${T}`, "v1=" + "0".repeat(64), `t=${T},v1=xyz`, `t=abc,v1=${"0".repeat(64)}`]) {
+    for (const header of [
+      null,
+      undefined,
+      "",
+      `t=${T}`,
+      "v1=" + "0".repeat(64),
+      `t=${T},v1=xyz`,
+      `t=abc,v1=${"0".repeat(64)}`,
+    ]) {
       await refusal(verifyWebhook(body, header, SECRET, { now }));
     }
   });
