@@ -41,7 +41,9 @@ describe("NafsiAdmin against the gateway", () => {
       rate_limit: 60,
     });
 
-    const more = await Promise.all([1, 2].map((n) => admin.clients.create({ name: `Page ${n}`, environment: "sandbox" })));
+    const more = await Promise.all(
+      [1, 2].map((n) => admin.clients.create({ name: `Page ${n}`, environment: "sandbox" })),
+    );
     // Page size 1: the iterator follows next_cursor through every page, newest first, without repeats.
     const listed = (await all(admin.clients.list({ limit: 1 }))).map((c) => c.id);
     expect(new Set(listed).size).toBe(listed.length);
@@ -69,7 +71,11 @@ describe("NafsiAdmin against the gateway", () => {
       name: "Onboarding",
       allowed_origins: ["https://app.example.com"],
     });
-    expect(workflow).toMatchObject({ client_id: client.id, status: "active", allowed_origins: ["https://app.example.com"] });
+    expect(workflow).toMatchObject({
+      client_id: client.id,
+      status: "active",
+      allowed_origins: ["https://app.example.com"],
+    });
     expect((await admin.workflows.get(workflow.id)).workflow.id).toBe(workflow.id);
     const second = await admin.workflows.create({ client_id: client.id, client_secret, name: "Second" });
     expect((await admin.workflows.update(workflow.id, { status: "inactive", name: "Paused" })).workflow).toMatchObject({
@@ -82,7 +88,10 @@ describe("NafsiAdmin against the gateway", () => {
     const wrongSecret = await refusal(
       admin.workflows.create({ client_id: client.id, client_secret: "sk_live_wrong", name: "x" }),
     );
-    expect({ status: wrongSecret.status, code: wrongSecret.code }).toEqual({ status: 400, code: "invalid_client_secret" });
+    expect({ status: wrongSecret.status, code: wrongSecret.code }).toEqual({
+      status: 400,
+      code: "invalid_client_secret",
+    });
   });
 
   it("reads usage, alerts and the audit log", async () => {

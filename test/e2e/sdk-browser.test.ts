@@ -70,7 +70,11 @@ describe("the SDK in a browser", () => {
       },
       { clientId: creds.clientId, workflowId: creds.workflowId, baseUrl },
     );
-    expect(result.answer).toMatchObject({ authenticated: true, client_id: creds.clientId, workflow_id: creds.workflowId });
+    expect(result.answer).toMatchObject({
+      authenticated: true,
+      client_id: creds.clientId,
+      workflow_id: creds.workflowId,
+    });
     // Readable only because the gateway exposes the rate-limit headers to the page.
     expect(result.rateLimit).toMatchObject({ limit: 100, remaining: 99 });
     expect(toGateway).toContain("POST /v1/verify");
@@ -89,7 +93,12 @@ describe("the SDK in a browser", () => {
           Nafsi.init({ clientId, clientSecret, baseUrl });
           return { threw: false };
         } catch (error: any) {
-          return { threw: true, isNafsiError: error instanceof Nafsi.NafsiError, code: error.code, status: error.status };
+          return {
+            threw: true,
+            isNafsiError: error instanceof Nafsi.NafsiError,
+            code: error.code,
+            status: error.status,
+          };
         }
       },
       { clientId: creds.clientId, clientSecret: creds.clientSecret, baseUrl },

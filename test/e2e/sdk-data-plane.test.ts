@@ -118,21 +118,25 @@ describe("Nafsi against the gateway", () => {
     expect(impatient.code).toBe("rate_limit_exceeded");
   });
 
-  it("makes a sandbox client's 11th call in a minute wait for Retry-After and succeed", { timeout: 150_000 }, async () => {
-    const c = await newClient("sandbox");
-    const statuses: number[] = [];
-    const recording: typeof fetch = async (input, init) => {
-      const res = await fetch(input, init);
-      statuses.push(res.status);
-      return res;
-    };
-    const nafsi = c.withWorkflow({ fetch: recording });
-    for (let i = 0; i < 10; i++) await nafsi.request("/v1/a", { method: "POST", body: { i } });
-    expect(nafsi.rateLimit?.remaining).toBe(0);
-    const answer = await nafsi.request<{ authenticated: boolean }>("/v1/a", { method: "POST", body: { i: 11 } });
-    expect(answer.authenticated).toBe(true);
-    // The 11th call was refused once, waited its Retry-After, and was admitted.
-    expect(statuses.slice(10)).toEqual([429, 200]);
-    expect(nafsi.rateLimit).toMatchObject({ limit: 10 });
-  });
+  it(
+    "makes a sandbox client's 11th call in a minute wait for Retry-After and succeed",
+    { timeout: 150_000 },
+    async () => {
+      const c = await newClient("sandbox");
+      const statuses: number[] = [];
+      const recording: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        statuses.push(res.status);
+        return res;
+      };
+      const nafsi = c.withWorkflow({ fetch: recording });
+      for (let i = 0; i < 10; i++) await nafsi.request("/v1/a", { method: "POST", body: { i } });
+      expect(nafsi.rateLimit?.remaining).toBe(0);
+      const answer = await nafsi.request<{ authenticated: boolean }>("/v1/a", { method: "POST", body: { i: 11 } });
+      expect(answer.authenticated).toBe(true);
+      // The 11th call was refused once, waited its Retry-After, and was admitted.
+      expect(statuses.slice(10)).toEqual([429, 200]);
+      expect(nafsi.rateLimit).toMatchObject({ limit: 10 });
+    },
+  );
 });
