@@ -94,7 +94,16 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "worker-configuration.d.ts", "bench/results/", "bench/.state/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".wrangler/",
+      "worker-configuration.d.ts",
+      "bench/results/",
+      "bench/.state/",
+      "sdk/dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -109,7 +118,7 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-non-null-assertion": "off" },
   },
   {
-    files: ["scripts/**/*.mjs", "bench/**/*.mjs"],
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "sdk/**/*.mjs"],
     languageOptions: {
       globals: {
         process: "readonly",

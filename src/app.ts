@@ -6,6 +6,7 @@ import { adminApi } from "./admin/api";
 import { dataPlane } from "./edge/pipeline";
 import { renderDocs } from "./site/docs";
 import { healthRoutes } from "./site/health";
+import { sdkScriptRoutes } from "./site/sdk-script";
 import { validationHook } from "./lib/validation";
 
 const OPENAPI_CONFIG = {
@@ -25,6 +26,7 @@ export function createApp() {
   app.notFound(handleNotFound);
 
   app.route("/", healthRoutes);
+  app.route("/", sdkScriptRoutes);
   app.route("/", adminApi);
   app.route("/", dataPlane);
 

@@ -1,0 +1,111 @@
+import type { RetryOptions } from "./retry.js";
+import { type Runtime, type RuntimeOptions, runtimeFrom } from "./runtime.js";
+import { send } from "./transport.js";
+import type { Answer, Body, OperationKey, Query } from "./types.js";
+
+export interface NafsiAdminOptions extends RetryOptions, RuntimeOptions {
+  baseUrl: string;
+  /** ADMIN_TOKEN or an admin token's secret (`nafsi_admin_...`). */
+  token: string;
+}
+
+type ListKey =
+  "GET /admin/clients" | "GET /admin/workflows" | "GET /admin/alerts" | "GET /admin/audit-log" | "GET /admin/tokens";
+/** The list's query without the cursor, which the iterator manages. */
+type ListQuery<K extends ListKey> = Omit<NonNullable<Query<K>>, "cursor">;
+type Item<K extends ListKey, F extends keyof Answer<K>> = Answer<K>[F] extends (infer T)[] ? T : never;
+
+type Params = Record<string, string>;
+type QueryValues = Record<string, string | number | undefined>;
+
+/**
+ * The management API, one method per call, each resolving with the answer's body as the API gives
+ * it. `list` methods are async iterators over every item of every page (following next_cursor).
+ */
+export class NafsiAdmin {
+  readonly #baseUrl: string;
+  readonly #token: string;
+  readonly #retry: RetryOptions;
+  readonly #rt: Runtime;
+
+  constructor(options: NafsiAdminOptions) {
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#token = options.token;
+    this.#retry = { maxRetries: options.maxRetries, maxRetryDelayMs: options.maxRetryDelayMs };
+    this.#rt = runtimeFrom(options);
+  }
+
+  readonly clients = {
+    create: (body: Body<"POST /admin/clients">) => this.#call("POST /admin/clients", {}, body),
+    list: (query: ListQuery<"GET /admin/clients"> = {}) => this.#list("GET /admin/clients", "clients", query),
+    get: (clientId: string) => this.#call("GET /admin/clients/{client_id}", { client_id: clientId }),
+    update: (clientId: string, body: Body<"PATCH /admin/clients/{client_id}">) =>
+      this.#call("PATCH /admin/clients/{client_id}", { client_id: clientId }, body),
+    regenerateSecret: (clientId: string, body: Body<"POST /admin/clients/{client_id}/regenerate-secret"> = {}) =>
+      this.#call("POST /admin/clients/{client_id}/regenerate-secret", { client_id: clientId }, body),
+    revoke: (clientId: string) => this.#call("POST /admin/clients/{client_id}/revoke", { client_id: clientId }),
+  };
+
+  readonly workflows = {
+    create: (body: Body<"POST /admin/workflows">) => this.#call("POST /admin/workflows", {}, body),
+    list: (query: ListQuery<"GET /admin/workflows"> = {}) => this.#list("GET /admin/workflows", "workflows", query),
+    get: (workflowId: string) => this.#call("GET /admin/workflows/{workflow_id}", { workflow_id: workflowId }),
+    update: (workflowId: string, body: Body<"PATCH /admin/workflows/{workflow_id}">) =>
+      this.#call("PATCH /admin/workflows/{workflow_id}", { workflow_id: workflowId }, body),
+  };
+
+  readonly alerts = {
+    list: (query: ListQuery<"GET /admin/alerts"> = {}) => this.#list("GET /admin/alerts", "alerts", query),
+  };
+
+  readonly auditLog = {
+    list: (query: ListQuery<"GET /admin/audit-log"> = {}) => this.#list("GET /admin/audit-log", "entries", query),
+  };
+
+  readonly tokens = {
+    create: (body: Body<"POST /admin/tokens">) => this.#call("POST /admin/tokens", {}, body),
+    list: (query: ListQuery<"GET /admin/tokens"> = {}) => this.#list("GET /admin/tokens", "tokens", query),
+    get: (tokenId: string) => this.#call("GET /admin/tokens/{token_id}", { token_id: tokenId }),
+    revoke: (tokenId: string) => this.#call("POST /admin/tokens/{token_id}/revoke", { token_id: tokenId }),
+  };
+
+  usage(clientId: string, query: NonNullable<Query<"GET /admin/clients/{client_id}/usage">> = {}) {
+    return this.#call("GET /admin/clients/{client_id}/usage", { client_id: clientId }, undefined, query);
+  }
+
+  me() {
+    return this.#call("GET /admin/me");
+  }
+
+  #call<K extends OperationKey>(
+    key: K,
+    params: Params = {},
+    body?: unknown,
+    query: QueryValues = {},
+  ): Promise<Answer<K>> {
+    const [method, template] = key.split(" ") as [string, string];
+    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+    const qs = search.toString();
+    return send(this.#rt, this.#baseUrl + path + (qs ? `?${qs}` : ""), {
+      ...this.#retry,
+      method,
+      headers: { Authorization: `Bearer ${this.#token}` },
+      body,
+    }) as Promise<Answer<K>>;
+  }
+
+  async *#list<K extends ListKey, F extends keyof Answer<K> & string>(
+    key: K,
+    field: F,
+    query: QueryValues,
+  ): AsyncGenerator<Item<K, F>, void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = (await this.#call(key, {}, undefined, { ...query, cursor })) as Record<string, unknown>;
+      yield* page[field] as Item<K, F>[];
+      cursor = (page.next_cursor as string | null) ?? undefined;
+    } while (cursor);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The retry policy of the contract, as pure functions of what was observed (so that it is tested
+ * on a fake clock): 429 and 503 wait what the server asked (Retry-After, else the IETF `RateLimit`
+ * header's t=) plus up to 10 % jitter, so that callers refused together do not return together;
+ * network errors back off exponentially with full jitter, on idempotent methods only, because a
+ * POST that failed in flight may have been processed.
+ */
+
+export interface RetryOptions {
+  /** Retries after the first attempt (default 3; 0 disables retrying). */
+  maxRetries?: number;
+  /** The longest single wait (default 60 000 ms). A longer Retry-After throws at once instead. */
+  maxRetryDelayMs?: number;
+}
+
+export const DEFAULT_MAX_RETRIES = 3;
+export const DEFAULT_MAX_RETRY_DELAY_MS = 60_000;
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_CAP_MS = 8_000;
+export const JITTER = 0.1;
+
+const IDEMPOTENT = /^(GET|HEAD|OPTIONS|PUT|DELETE)$/;
+
+/**
+ * Seconds the server asked to wait: `Retry-After` as delta-seconds or as an HTTP date (relative to
+ * `now`, ms), else the `t=` of the IETF `RateLimit` header; null when the answer says nothing.
+ */
+export function serverDelaySeconds(headers: Headers, now: number): number | null {
+  const retryAfter = headers.get("Retry-After")?.trim();
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter)) return Number(retryAfter);
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - now) / 1000));
+  }
+  const t = /(?:^|[;,\s])t=(\d+)/.exec(headers.get("RateLimit") ?? "");
+  return t ? Number(t[1]) : null;
+}
+
+export interface Attempt {
+  /** Retries already made (0 after the first attempt). */
+  retries: number;
+  method: string;
+  /** The answer's status, or null for a network error (no answer). */
+  status: number | null;
+  /** serverDelaySeconds of the answer. */
+  serverDelay: number | null;
+  maxRetries: number;
+  maxRetryDelayMs: number;
+  random: () => number;
+}
+
+/** Milliseconds to wait before retrying, or null to give up (and report the last outcome). */
+export function retryDelayMs(a: Attempt): number | null {
+  if (a.retries >= a.maxRetries) return null;
+  const idempotent = IDEMPOTENT.test(a.method.toUpperCase());
+  if (a.status === 429 || a.status === 503) {
+    if (a.serverDelay !== null) {
+      const ms = a.serverDelay * 1000;
+      if (ms > a.maxRetryDelayMs) return null;
+      return Math.min(a.maxRetryDelayMs, ms * (1 + JITTER * a.random()));
+    }
+    // No hint from the server: a 429 was not processed, so any method may back off; a bare 503
+    // may come from an upstream that did part of the work, so only idempotent methods retry.
+    return a.status === 429 || idempotent ? backoffMs(a) : null;
+  }
+  return a.status === null && idempotent ? backoffMs(a) : null;
+}
+
+/** Full jitter: uniform in [0, min(cap, base * 2^retries)). */
+const backoffMs = (a: Attempt): number =>
+  a.random() * Math.min(BACKOFF_CAP_MS, a.maxRetryDelayMs, BACKOFF_BASE_MS * 2 ** a.retries);

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { NafsiAdmin, NafsiError } from "../src/index.js";
+import { fakeRuntime, json } from "./fakes.js";
+
+const BASE = "http://gateway.test";
+
+function admin(steps: Response[]) {
+  const net = fakeRuntime(steps);
+  return { net, admin: new NafsiAdmin({ baseUrl: BASE, token: "tok", fetch: net.fetch, runtime: net.runtime }) };
+}
+
+describe("NafsiAdmin", () => {
+  it("makes each call with its method, path, query, body and the bearer token", async () => {
+    const { net, admin: a } = admin(Array.from({ length: 20 }, () => json(200, { next_cursor: null, clients: [] })));
+    await a.clients.create({ name: "iOS", environment: "production" });
+    await a.clients.get("nafsi_live_a/b");
+    await a.clients.update("c1", { rate_limit: 5 });
+    await a.clients.regenerateSecret("c1", { grace_period_seconds: 60 });
+    await a.clients.regenerateSecret("c1");
+    await a.clients.revoke("c1");
+    await a.workflows.create({ client_id: "c1", client_secret: "sk", name: "w" });
+    await a.workflows.get("wf1");
+    await a.workflows.update("wf1", { status: "inactive" });
+    await a.usage("c1", { days: 7 });
+    await a.usage("c1");
+    await a.tokens.create({ name: "ci", permissions: ["clients:read"] });
+    await a.tokens.get("adt_1");
+    await a.tokens.revoke("adt_1");
+    await a.me();
+    expect(net.sent.map((s) => `${s.method} ${s.url.slice(BASE.length)}`)).toEqual([
+      "POST /admin/clients",
+      "GET /admin/clients/nafsi_live_a%2Fb",
+      "PATCH /admin/clients/c1",
+      "POST /admin/clients/c1/regenerate-secret",
+      "POST /admin/clients/c1/regenerate-secret",
+      "POST /admin/clients/c1/revoke",
+      "POST /admin/workflows",
+      "GET /admin/workflows/wf1",
+      "PATCH /admin/workflows/wf1",
+      "GET /admin/clients/c1/usage?days=7",
+      "GET /admin/clients/c1/usage",
+      "POST /admin/tokens",
+      "GET /admin/tokens/adt_1",
+      "POST /admin/tokens/adt_1/revoke",
+      "GET /admin/me",
+    ]);
+    expect(net.sent.map((s) => s.body)).toEqual([
+      { name: "iOS", environment: "production" },
+      undefined,
+      { rate_limit: 5 },
+      { grace_period_seconds: 60 },
+      {},
+      undefined,
+      { client_id: "c1", client_secret: "sk", name: "w" },
+      undefined,
+      { status: "inactive" },
+      undefined,
+      undefined,
+      { name: "ci", permissions: ["clients:read"] },
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    for (const s of net.sent) {
+      expect(s.headers.authorization).toBe("Bearer tok");
+      expect(s.headers["idempotency-key"]).toBeUndefined();
+    }
+  });
+
+  it("iterates over every item of every page, following next_cursor with the same filters", async () => {
+    const { net, admin: a } = admin([
+      json(200, { clients: [{ id: "c3" }, { id: "c2" }], next_cursor: "cur 1" }),
+      json(200, { clients: [{ id: "c1" }], next_cursor: "cur2" }),
+      json(200, { clients: [], next_cursor: null }),
+    ]);
+    const ids: string[] = [];
+    for await (const c of a.clients.list({ status: "active", limit: 2 })) ids.push(c.id);
+    expect(ids).toEqual(["c3", "c2", "c1"]);
+    expect(net.sent.map((s) => s.url.slice(BASE.length))).toEqual([
+      "/admin/clients?status=active&limit=2",
+      "/admin/clients?status=active&limit=2&cursor=cur+1",
+      "/admin/clients?status=active&limit=2&cursor=cur2",
+    ]);
+  });
+
+  it("lists workflows, alerts, audit entries and tokens from their own fields", async () => {
+    const { net, admin: a } = admin([
+      json(200, { workflows: [{ id: "wf" }], next_cursor: null }),
+      json(200, { alerts: [{ id: "al" }], next_cursor: null }),
+      json(200, { entries: [{ id: "au" }], next_cursor: null }),
+      json(200, { tokens: [{ id: "adt" }], next_cursor: null }),
+    ]);
+    const all = async <T extends { id: string }>(it: AsyncIterable<T>) => {
+      const out: string[] = [];
+      for await (const x of it) out.push(x.id);
+      return out;
+    };
+    expect(await all(a.workflows.list({ client_id: "c1" }))).toEqual(["wf"]);
+    expect(await all(a.alerts.list({ type: "high_error_rate" }))).toEqual(["al"]);
+    expect(await all(a.auditLog.list({ target_id: "c1" }))).toEqual(["au"]);
+    expect(await all(a.tokens.list())).toEqual(["adt"]);
+    expect(net.sent.map((s) => s.url.slice(BASE.length))).toEqual([
+      "/admin/workflows?client_id=c1",
+      "/admin/alerts?type=high_error_rate",
+      "/admin/audit-log?target_id=c1",
+      "/admin/tokens",
+    ]);
+  });
+
+  it("throws the gateway's errors as NafsiError, including a missing permission", async () => {
+    const { admin: a } = admin([
+      json(403, { error: { code: "forbidden", message: "Missing permission", missing_permission: "clients:write" } }),
+    ]);
+    const error = await a.clients.create({ name: "x", environment: "sandbox" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NafsiError);
+    expect(error).toMatchObject({ status: 403, code: "forbidden", requestId: "req-403" });
+    expect((error as NafsiError).body).toMatchObject({ error: { missing_permission: "clients:write" } });
+  });
+});
