@@ -1,30 +1,74 @@
 #!/usr/bin/env node
-// `npm start`: make local secrets if missing, migrate local D1, then `wrangler dev` with any
-// arguments given after `--`. Everything runs offline against local D1, KV and Durable Objects.
-import { spawnSync, spawn } from "node:child_process";
+// `npm start`: make local secrets if missing, build what the Worker serves (the SDK script and the
+// console), migrate local D1, then `wrangler dev` with any arguments given after `--`. Everything
+// runs against local D1, KV and Durable Objects.
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const wrangler = require.resolve("wrangler/bin/wrangler.js");
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
-const token = (prefix) => prefix + randomBytes(32).toString("base64url");
+const random = (prefix = "") => prefix + randomBytes(32).toString("base64url");
 
-if (!existsSync(".dev.vars")) {
-  const adminToken = token("nafsi_admin_");
-  writeFileSync(".dev.vars", `ADMIN_TOKEN=${adminToken}\nTOKEN_SIGNING_KEY=${token("")}\n`, { mode: 0o600 });
-  console.log(`Created .dev.vars. Admin token (Authorization: Bearer ...):\n\n  ${adminToken}\n`);
+/** The secrets `npm start` makes. CREDENTIAL_TAG_KEY keys every ID's and secret's tag: keep it. */
+const SECRETS = {
+  ADMIN_TOKEN: () => random("nafsi_admin_"),
+  TOKEN_SIGNING_KEY: () => random(),
+  CREDENTIAL_TAG_KEY: () => random(),
+};
+
+const existing = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : null;
+const present = new Set((existing ?? "").split(/\r?\n/).map((line) => line.split("=")[0]?.trim()));
+const missing = Object.keys(SECRETS).filter((name) => !present.has(name));
+const made = Object.fromEntries(missing.map((name) => [name, SECRETS[name]()]));
+const lines = missing.map((name) => `${name}=${made[name]}\n`).join("");
+if (existing === null) {
+  writeFileSync(".dev.vars", lines, { mode: 0o600 });
+  console.log("Created .dev.vars.");
+} else if (missing.length > 0) {
+  appendFileSync(".dev.vars", (existing.endsWith("\n") || existing === "" ? "" : "\n") + lines);
+  console.log(`Added ${missing.join(", ")} to the existing .dev.vars.`);
 } else {
   console.log("Using the existing .dev.vars.");
 }
+if (made.ADMIN_TOKEN) console.log(`Admin token (Authorization: Bearer ...):\n\n  ${made.ADMIN_TOKEN}\n`);
 
-const migrate = spawnSync(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local"], {
+const step = (args, options = {}) => {
+  const result = spawnSync(args[0], args.slice(1), { stdio: ["ignore", "inherit", "inherit"], env, ...options });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+step(["npm", "run", "--silent", "build"]);
+step([process.execPath, wrangler, "d1", "migrations", "apply", "DB", "--local"], { env: { ...env, CI: "true" } });
+
+// wrangler runs workerd as a child of its own: it gets a process group of its own so that a
+// signal to `npm start` ends both, and the port is free again when this process exits.
+const dev = spawn(process.execPath, [wrangler, "dev", ...process.argv.slice(2)], {
+  // No stdin: a background process group must not read the terminal (wrangler then skips its
+  // interactive shortcuts); Ctrl-C reaches this process, which passes it on.
   stdio: ["ignore", "inherit", "inherit"],
-  env: { ...env, CI: "true" },
+  env,
+  detached: true,
 });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
-
-const dev = spawn(process.execPath, [wrangler, "dev", ...process.argv.slice(2)], { stdio: "inherit", env });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+const group = (signal) => {
+  try {
+    process.kill(-dev.pid, signal);
+  } catch {
+    // Already gone.
+  }
+};
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    group(signal);
+    // workerd ignoring the signal must not keep the port: the group is killed after 5 s.
+    setTimeout(() => group("SIGKILL"), 5000).unref();
+  });
+}
+dev.on("exit", (code, signal) => {
+  group("SIGKILL"); // anything left of the group (workerd) goes with wrangler
+  process.exit(code ?? (signal ? 128 + 15 : 0));
+});
