@@ -14,6 +14,7 @@ export default defineConfig(async () => {
           bindings: {
             ADMIN_TOKEN: "test-admin-token",
             TOKEN_SIGNING_KEY: "test-signing-key-0123456789abcdef0123456789abcdef",
+            CREDENTIAL_TAG_KEY: "test-credential-tag-key-0123456789abcdef",
             TEST_MIGRATIONS: migrations,
           },
           // The main worker's outbound fetch goes to a real HTTP upstream served by an auxiliary

@@ -1,7 +1,7 @@
 // POST /bench/seed-clients: the memory figure's clients. The only part of the bench Worker that
 // reaches into the gateway's modules (beyond the entry it wraps): its imports from ../src are here.
 import type { Context } from "hono";
-import { lastFour, newClientId, newClientSecret } from "../src/domain/credentials";
+import { credentialsOf, lastFour } from "../src/domain/credentials";
 import { sha256Hex } from "../src/domain/hash";
 import { newClientRow } from "../src/domain/client-rules";
 import { database } from "../src/storage/database";
@@ -24,9 +24,10 @@ export async function seedClients(c: Context<BenchApp>) {
   const now = Date.now();
   const made: { id: string; secret: string }[] = [];
   const rows = [];
+  const credentials = await credentialsOf(c.env);
   for (let i = 0; i < n; i++) {
-    const id = newClientId("production");
-    const secret = newClientSecret("production");
+    const id = await credentials.newClientId("production");
+    const secret = await credentials.newClientSecret("production");
     const row = newClientRow(
       { id, name: `memory-${i}`, environment: "production", rate_limit },
       { hash: await sha256Hex(secret), lastFour: lastFour(secret) },

@@ -7,6 +7,8 @@ declare namespace Cloudflare {
     ADMIN_TOKEN?: string;
     TOKEN_SIGNING_KEY?: string;
     TOKEN_SIGNING_KEY_PREVIOUS?: string;
+    CREDENTIAL_TAG_KEY?: string;
+    CREDENTIAL_TAG_KEY_PREVIOUS?: string;
     ALERT_WEBHOOK_URL?: string;
     ALERT_WEBHOOK_SECRET?: string;
     UPSTREAM_TIMEOUT_MS?: string;

@@ -1,51 +1,41 @@
 /**
- * Client IDs, client secrets and workflow IDs: `<prefix><22 base62 random><6 base62 checksum>`.
+ * Client IDs, client secrets, workflow IDs and admin token secrets:
+ * `<prefix><22 base62 random><8 base62 tag>`.
  *
- * 22 base62 characters carry 130.9 bits from crypto.getRandomValues. The checksum is CRC32 of
- * everything before it (as GitHub's token format does), so a mistyped or random value is refused
- * at the edge without touching storage; it is not a security control, the random part is.
+ * 22 base62 characters carry 130.9 bits from crypto.getRandomValues. The tag is a truncated
+ * HMAC-SHA256 (48 bits, shown as 8 base62 characters, ≥ 47 bits) of everything before it, under
+ * CREDENTIAL_TAG_KEY, which only the gateway holds. A mistyped, random or forged value is refused at
+ * the edge without any storage lookup; a public checksum (CRC32) would not do that, since anyone
+ * can compute it and make up IDs that reach storage. CREDENTIAL_TAG_KEY_PREVIOUS keeps values
+ * minted under the previous key valid during a key rotation. The random part is the secret; the
+ * tag only decides whether a value is worth looking up.
  */
+import { timingSafeEqualHex } from "./hash";
+
 export type Environment = "production" | "sandbox";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const RANDOM_LENGTH = 22;
-const CHECKSUM_LENGTH = 6;
+const TAG_LENGTH = 8;
+const TAG_BYTES = 6;
+const MAX_LENGTH = 64;
 
 export const PREFIX = {
   clientId: { production: "nafsi_live_", sandbox: "nafsi_test_" },
   secret: { production: "sk_live_", sandbox: "sk_test_" },
   workflowId: "wf_",
+  adminSecret: "nafsi_admin_",
 } as const;
 
-const BODY = new RegExp(`^[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}$`);
+const BODY = new RegExp(`^[0-9A-Za-z]{${RANDOM_LENGTH + TAG_LENGTH}}$`);
+const encoder = new TextEncoder();
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
+/** Neither CREDENTIAL_TAG_KEY nor a previous key is configured: nothing can be minted or trusted. */
+export class TagKeyMissing extends Error {
+  constructor() {
+    super("CREDENTIAL_TAG_KEY is not set.");
+    this.name = "TagKeyMissing";
   }
-  return table;
-})();
-
-function crc32(text: string): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < text.length; i++) {
-    // Inputs are ASCII only (checked by the callers), so a char code is a byte.
-    crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function checksum(text: string): string {
-  let value = crc32(text);
-  let out = "";
-  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
-    out = ALPHABET[value % 62]! + out;
-    value = Math.floor(value / 62);
-  }
-  return out;
 }
 
 /** Unbiased base62: bytes ≥ 248 (= 4 × 62) are rejected rather than folded onto the alphabet. */
@@ -60,40 +50,110 @@ function randomBase62(length: number): string {
   return out;
 }
 
-function mint(prefix: string): string {
-  const head = prefix + randomBase62(RANDOM_LENGTH);
-  return head + checksum(head);
+function base62(bytes: Uint8Array, length: number): string {
+  let value = 0;
+  for (const b of bytes) value = value * 256 + b; // 48 bits: exact in a double
+  let out = "";
+  for (let i = 0; i < length; i++) {
+    out = ALPHABET[value % 62]! + out;
+    value = Math.floor(value / 62);
+  }
+  return out;
 }
 
-function wellFormed(value: string, prefix: string): boolean {
-  if (!value.startsWith(prefix)) return false;
-  const body = value.slice(prefix.length);
-  if (!BODY.test(body)) return false;
-  const head = value.slice(0, value.length - CHECKSUM_LENGTH);
-  return checksum(head) === value.slice(-CHECKSUM_LENGTH);
-}
-
-export const newClientId = (env: Environment): string => mint(PREFIX.clientId[env]);
-export const newClientSecret = (env: Environment): string => mint(PREFIX.secret[env]);
-export const newWorkflowId = (): string => mint(PREFIX.workflowId);
+/** An opaque row ID (audit entries, alerts): random, untagged, never a credential. */
 export const newOpaqueId = (prefix: string): string => prefix + randomBase62(RANDOM_LENGTH);
 
-/** The environment a well-formed client ID belongs to, or null when it is not one of ours. */
-export function clientIdEnvironment(value: string): Environment | null {
-  if (value.length > 64) return null;
-  if (wellFormed(value, PREFIX.clientId.production)) return "production";
-  if (wellFormed(value, PREFIX.clientId.sandbox)) return "sandbox";
-  return null;
-}
-
-/** The environment a well-formed secret belongs to, or null when it cannot be one of ours. */
-export function secretEnvironment(value: string): Environment | null {
-  if (value.length > 64) return null;
-  if (wellFormed(value, PREFIX.secret.production)) return "production";
-  if (wellFormed(value, PREFIX.secret.sandbox)) return "sandbox";
-  return null;
-}
-
-export const isWorkflowId = (value: string): boolean => value.length <= 64 && wellFormed(value, PREFIX.workflowId);
-
 export const lastFour = (secret: string): string => secret.slice(-4);
+
+/** The environment a value's prefix and shape (not its tag) say it belongs to: for messages only. */
+export function secretShapeEnvironment(value: string): Environment | null {
+  for (const environment of ["production", "sandbox"] as const) {
+    const prefix = PREFIX.secret[environment];
+    if (value.startsWith(prefix) && BODY.test(value.slice(prefix.length))) return environment;
+  }
+  return null;
+}
+
+/** The environment an ID read from our own storage belongs to (its prefix; no tag check needed). */
+export function storedClientIdEnvironment(value: string): Environment {
+  return value.startsWith(PREFIX.clientId.sandbox) ? "sandbox" : "production";
+}
+
+/** Mints and checks tagged values under one set of keys (the current one first). */
+export class Credentials {
+  private constructor(private readonly keys: readonly CryptoKey[]) {}
+
+  static async fromKeys(secrets: readonly string[]): Promise<Credentials> {
+    const keys = await Promise.all(
+      secrets.map((secret) =>
+        crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]),
+      ),
+    );
+    return new Credentials(keys);
+  }
+
+  newClientId = (environment: Environment) => this.mint(PREFIX.clientId[environment]);
+  newClientSecret = (environment: Environment) => this.mint(PREFIX.secret[environment]);
+  newWorkflowId = () => this.mint(PREFIX.workflowId);
+  newAdminSecret = () => this.mint(PREFIX.adminSecret);
+
+  /** The environment of one of our client IDs, or null (wrong shape, prefix or tag). */
+  async clientIdEnvironment(value: string): Promise<Environment | null> {
+    for (const environment of ["production", "sandbox"] as const) {
+      if (await this.tagged(value, PREFIX.clientId[environment])) return environment;
+    }
+    return null;
+  }
+
+  /** The environment of one of our client secrets, or null (wrong shape, prefix or tag). */
+  async secretEnvironment(value: string): Promise<Environment | null> {
+    const environment = secretShapeEnvironment(value);
+    return environment !== null && (await this.tagged(value, PREFIX.secret[environment])) ? environment : null;
+  }
+
+  isWorkflowId = (value: string): Promise<boolean> => this.tagged(value, PREFIX.workflowId);
+  isAdminSecret = (value: string): Promise<boolean> => this.tagged(value, PREFIX.adminSecret);
+
+  private async mint(prefix: string): Promise<string> {
+    const head = prefix + randomBase62(RANDOM_LENGTH);
+    return head + (await this.tag(this.keys[0]!, head));
+  }
+
+  private async tagged(value: string, prefix: string): Promise<boolean> {
+    if (value.length > MAX_LENGTH || !value.startsWith(prefix) || !BODY.test(value.slice(prefix.length))) return false;
+    const head = value.slice(0, -TAG_LENGTH);
+    const tag = value.slice(-TAG_LENGTH);
+    for (const key of this.keys) {
+      if (timingSafeEqualHex(await this.tag(key, head), tag)) return true;
+    }
+    return false;
+  }
+
+  private async tag(key: CryptoKey, head: string): Promise<string> {
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(head)));
+    return base62(mac.subarray(0, TAG_BYTES), TAG_LENGTH);
+  }
+}
+
+export interface TagKeyConfig {
+  CREDENTIAL_TAG_KEY?: string;
+  CREDENTIAL_TAG_KEY_PREVIOUS?: string;
+}
+
+// Importing a key costs more than a tag: one Credentials per isolate and key pair.
+const cache = new Map<string, Promise<Credentials>>();
+
+/** The Credentials of a configuration; rejects with TagKeyMissing when no current key is set. */
+export function credentialsOf(config: TagKeyConfig): Promise<Credentials> {
+  const current = config.CREDENTIAL_TAG_KEY;
+  if (!current) return Promise.reject(new TagKeyMissing());
+  const secrets = config.CREDENTIAL_TAG_KEY_PREVIOUS ? [current, config.CREDENTIAL_TAG_KEY_PREVIOUS] : [current];
+  const id = JSON.stringify(secrets);
+  let credentials = cache.get(id);
+  if (!credentials) {
+    credentials = Credentials.fromKeys(secrets);
+    cache.set(id, credentials);
+  }
+  return credentials;
+}

@@ -3,7 +3,7 @@
  * "Invalid client secret"; the messages below name the common mistakes (a pasted space, the other
  * environment's secret) that can be told from the value alone, without revealing anything stored.
  */
-import { type Environment, secretEnvironment } from "./credentials";
+import { type Environment, secretShapeEnvironment } from "./credentials";
 import { ApiError } from "../lib/errors";
 
 export const INVALID_SECRET = "Invalid client secret";
@@ -15,7 +15,7 @@ export function precheckSecret(secret: string, clientEnvironment: Environment): 
       `${INVALID_SECRET}: it has leading or trailing white space. Paste it again without spaces or line breaks.`,
     );
   }
-  const environment = secretEnvironment(secret);
+  const environment = secretShapeEnvironment(secret);
   if (environment !== null && environment !== clientEnvironment) {
     const [prefix, other] = environment === "sandbox" ? ["sk_test_", "production"] : ["sk_live_", "sandbox"];
     throw new ApiError(

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { type Environment, clientIdEnvironment, isWorkflowId, secretEnvironment } from "../domain/credentials";
+import { type Credentials, type Environment, TagKeyMissing, credentialsOf } from "../domain/credentials";
 import { sha256Hex } from "../domain/hash";
-import { SigningKeyMissing, verifyRefreshToken } from "../domain/refresh-token";
+import { type RefreshClaims, SigningKeyMissing, verifyRefreshToken } from "../domain/refresh-token";
 import { isKnownWrong } from "./wrong-secrets";
 import type { CredentialProof } from "../object/protocol";
 import type { Credential, EdgeEnv } from "./context";
@@ -17,8 +17,13 @@ export const invalidCredentials = () => new ApiError("invalid_credentials", "Inv
 const missingCredentials = () =>
   new ApiError("missing_credentials", "Send X-Client-ID with X-Client-Secret (backends) or X-Workflow-ID (SDKs).");
 
-async function secretProof(clientId: string, environment: Environment, secret: string): Promise<CredentialProof> {
-  if (secretEnvironment(secret) !== environment) throw invalidCredentials();
+async function secretProof(
+  credentials: Credentials,
+  clientId: string,
+  environment: Environment,
+  secret: string,
+): Promise<CredentialProof> {
+  if ((await credentials.secretEnvironment(secret)) !== environment) throw invalidCredentials();
   const secretHash = await sha256Hex(secret);
   if (isKnownWrong(clientId, secretHash)) throw invalidCredentials();
   return { kind: "secret", secretHash };
@@ -46,9 +51,11 @@ function singleHeader(c: { req: { header(name: string): string | undefined } }, 
  */
 export const authenticate = () =>
   createMiddleware<EdgeEnv>(async (c, next) => {
+    const credentials = await edgeCredentials(c.env);
     const clientId = singleHeader(c, "X-Client-ID");
-    // A request that names one of our client IDs counts for it whatever its outcome (contract).
-    const named = clientId ? clientIdEnvironment(clientId) : null;
+    // A request that names one of our client IDs counts for it whatever its outcome (contract). A
+    // made-up or mistyped ID fails its keyed tag here and touches no storage.
+    const named = clientId ? await credentials.clientIdEnvironment(clientId) : null;
     let secret: string | undefined;
     let workflowId: string | undefined;
     try {
@@ -77,7 +84,7 @@ export const authenticate = () =>
       if (secret === undefined && workflowId === undefined) throw missingCredentials();
       proof =
         secret !== undefined
-          ? await secretProof(clientId, environment, secret)
+          ? await secretProof(credentials, clientId, environment, secret)
           : await workflowProof(c.env, clientId, workflowId!, c.req.header("Origin") ?? null, false);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
@@ -93,10 +100,12 @@ export const authenticate = () =>
 
 /**
  * The proof for a workflow call. From KV when it holds a token that verifies and names this
- * workflow and client; otherwise (a miss, a stale or foreign token, or `fromDatabase`) from D1's
- * primary, refreshing KV. An ID KV remembers as absent is sent with no token: the Durable Object,
+ * workflow; a verified token of another client is refused at once (a workflow never changes
+ * client), without D1 and without a KV write. On a real KV miss the token comes from D1's primary
+ * and is cached, once. An ID KV remembers as absent is sent with no token: the Durable Object,
  * which knows every workflow of its client, either refuses it or answers "stale" (it was created
- * since), which brings the caller back here with `fromDatabase`.
+ * since), which brings the caller back here with `fromDatabase`: D1 again, and no KV write, since
+ * the management call that minted the token has written KV itself.
  */
 export async function workflowProof(
   env: Env,
@@ -105,23 +114,23 @@ export async function workflowProof(
   origin: string | null,
   fromDatabase: boolean,
 ): Promise<CredentialProof> {
-  if (!isWorkflowId(workflowId)) throw invalidCredentials();
+  if (!(await (await edgeCredentials(env)).isWorkflowId(workflowId))) throw invalidCredentials();
+  const proofOf = (claims: RefreshClaims | null): CredentialProof => {
+    if (!claims || claims.workflowId !== workflowId || claims.clientId !== clientId) throw invalidCredentials();
+    return { kind: "workflow", workflowId, tokenId: claims.tokenId, secretVersion: claims.secretVersion, origin };
+  };
   try {
     if (!fromDatabase) {
       const cached = await cachedToken(env, workflowId);
       if (cached === null) return { kind: "uncached_workflow", workflowId, origin };
-      if (cached !== undefined) {
-        const claims = await verifyRefreshToken(env, cached);
-        if (claims && claims.workflowId === workflowId && claims.clientId === clientId) {
-          return { kind: "workflow", workflowId, tokenId: claims.tokenId, secretVersion: claims.secretVersion, origin };
-        }
-      }
+      const claims = cached === undefined ? null : await verifyRefreshToken(env, cached);
+      // A verified token of this workflow names its client for good: no D1 and no KV write.
+      if (claims?.workflowId === workflowId) return proofOf(claims);
     }
-    const token = await tokenFromDatabase(env, workflowId);
-    if (token === null) throw invalidCredentials();
-    const claims = await verifyRefreshToken(env, token);
-    if (!claims || claims.workflowId !== workflowId || claims.clientId !== clientId) throw invalidCredentials();
-    return { kind: "workflow", workflowId, tokenId: claims.tokenId, secretVersion: claims.secretVersion, origin };
+    // A miss, or an entry that is not this workflow's token (garbage, another key): D1 decides, and
+    // KV is written only then, never after a "stale" (the management call wrote KV itself).
+    const token = await tokenFromDatabase(env, workflowId, { cache: !fromDatabase });
+    return proofOf(token === null ? null : await verifyRefreshToken(env, token));
   } catch (err) {
     if (err instanceof ApiError) throw err;
     if (err instanceof SigningKeyMissing) {
@@ -130,5 +139,19 @@ export async function workflowProof(
       });
     }
     throw storageUnavailable(err);
+  }
+}
+
+/** The gateway's credential tags; without CREDENTIAL_TAG_KEY no credential can be trusted (503). */
+async function edgeCredentials(env: Env): Promise<Credentials> {
+  try {
+    return await credentialsOf(env);
+  } catch (err) {
+    if (err instanceof TagKeyMissing) {
+      throw new ApiError("service_unavailable", "Authentication is not configured.", {
+        headers: { "Retry-After": "60" },
+      });
+    }
+    throw err;
   }
 }

@@ -22,8 +22,15 @@ export async function cachedToken(env: Env, workflowId: string): Promise<string 
   return value === ABSENT ? null : value;
 }
 
-/** Reads D1's primary (never a lagging replica) and refreshes the cache with what it finds. */
-export async function tokenFromDatabase(env: Env, workflowId: string): Promise<string | null> {
+/**
+ * Reads D1's primary (never a lagging replica); with `cache`, a real KV miss, it stores what it
+ * found (the token, or that there is none) so that the next request does not come here.
+ */
+export async function tokenFromDatabase(
+  env: Env,
+  workflowId: string,
+  options: { cache: boolean },
+): Promise<string | null> {
   const db = primaryDatabase(env.DB);
   const row = await db
     .select({ token: workflows.refreshToken })
@@ -31,7 +38,7 @@ export async function tokenFromDatabase(env: Env, workflowId: string): Promise<s
     .where(eq(workflows.id, workflowId))
     .get();
   const token = row?.token ?? null;
-  await cacheToken(env, workflowId, token);
+  if (options.cache) await cacheToken(env, workflowId, token);
   return token;
 }
 

@@ -32,7 +32,7 @@ describe("admin authentication", () => {
       ["POST", "/admin/clients", { name: "x", environment: "production" }],
       ["GET", "/admin/clients", undefined],
       ["GET", `/admin/clients/${id}`, undefined],
-      ["GET", `/admin/clients/${unknownClientId()}`, undefined],
+      ["GET", `/admin/clients/${await unknownClientId()}`, undefined],
       ["PATCH", `/admin/clients/${id}`, { name: "x" }],
       ["PATCH", `/admin/clients/${id}`, { bogus: true }],
       ["POST", `/admin/clients/${id}/regenerate-secret`, {}],
@@ -114,7 +114,7 @@ describe("without ADMIN_TOKEN configured", () => {
     for (const headers of attempts) {
       await expectError(await fetchWith(token, "/admin/clients", headers), 503, "service_unavailable");
       await expectError(
-        await fetchWith(token, `/admin/clients/${unknownClientId()}`, headers),
+        await fetchWith(token, `/admin/clients/${await unknownClientId()}`, headers),
         503,
         "service_unavailable",
       );

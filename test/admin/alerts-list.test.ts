@@ -11,7 +11,7 @@ import {
   unrelatedSecret,
   withSecret,
 } from "../support/helpers";
-import { newClientId } from "../../src/domain/credentials";
+import { newClientId } from "../support/credentials";
 
 const ALERT_FIELDS = ["client_id", "details", "id", "message", "triggered_at", "type"];
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -21,7 +21,7 @@ async function rateAlert(c: { id: string; secret: string }): Promise<void> {
 }
 
 async function authAlert(c: { id: string }): Promise<void> {
-  for (let i = 0; i < 5; i++) expect(await statusOf(withSecret(c.id, unrelatedSecret()))).toBe(401);
+  for (let i = 0; i < 5; i++) expect(await statusOf(withSecret(c.id, await unrelatedSecret()))).toBe(401);
 }
 
 async function flush(...ids: string[]): Promise<void> {
@@ -109,7 +109,7 @@ describe("GET /admin/alerts", () => {
     expect((await list(`client_id=${x.id}&type=failed_authentication`)).alerts).toHaveLength(1);
     expect((await list(`client_id=${y.id}&type=failed_authentication`)).alerts).toEqual([]);
     expect((await list("type=unusual_usage")).alerts).toEqual([]);
-    expect((await list(`client_id=${newClientId("production")}`)).alerts).toEqual([]);
+    expect((await list(`client_id=${await newClientId("production")}`)).alerts).toEqual([]);
   });
 
   it("pages with limit and cursor: every alert once, in order; next_cursor null on the last page", async () => {

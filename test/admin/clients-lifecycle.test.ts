@@ -4,7 +4,7 @@
  * The data plane is checked through GET /v1/anything with X-Client-ID + X-Client-Secret.
  */
 import { describe, expect, it } from "vitest";
-import { secretEnvironment } from "../../src/domain/credentials";
+import { secretEnvironment } from "../support/credentials";
 import { admin, adminJson, createClient, expectError, sleep } from "../support/helpers";
 import { ISO_UTC, dataPlaneOutcome, expectClientShape, ms, unknownClientId } from "../support/admin";
 
@@ -22,7 +22,7 @@ describe("POST /admin/clients/{client_id}/regenerate-secret", () => {
     expect(Object.keys(body).sort()).toEqual(["client", "client_secret", "previous_secret_expires_at"]);
     expectClientShape(body.client);
     expect(body.client_secret).toMatch(/^sk_live_[A-Za-z0-9]+$/);
-    expect(secretEnvironment(body.client_secret)).toBe("production");
+    expect(await secretEnvironment(body.client_secret)).toBe("production");
     expect(body.client_secret).not.toBe(secret);
     expect(body.previous_secret_expires_at).toBeNull();
     expect(body.client).toMatchObject({
@@ -42,7 +42,7 @@ describe("POST /admin/clients/{client_id}/regenerate-secret", () => {
     const { status, body } = await regenerate(id, {});
     expect(status).toBe(200);
     expect(body.client_secret).toMatch(/^sk_test_[A-Za-z0-9]+$/);
-    expect(secretEnvironment(body.client_secret)).toBe("sandbox");
+    expect(await secretEnvironment(body.client_secret)).toBe("sandbox");
   });
 
   it("with no grace period the old secret stops working at once and the new one works", async () => {
@@ -148,7 +148,7 @@ describe("POST /admin/clients/{client_id}/regenerate-secret", () => {
 
   it("an unknown or malformed client ID is 404 not_found", async () => {
     await expectError(
-      await admin("POST", `/admin/clients/${unknownClientId()}/regenerate-secret`, {}),
+      await admin("POST", `/admin/clients/${await unknownClientId()}/regenerate-secret`, {}),
       404,
       "not_found",
     );
@@ -302,7 +302,11 @@ describe("POST /admin/clients/{client_id}/revoke", () => {
   });
 
   it("an unknown or malformed client ID is 404 not_found", async () => {
-    await expectError(await admin("POST", `/admin/clients/${unknownClientId("sandbox")}/revoke`), 404, "not_found");
+    await expectError(
+      await admin("POST", `/admin/clients/${await unknownClientId("sandbox")}/revoke`),
+      404,
+      "not_found",
+    );
     await expectError(await admin("POST", `/admin/clients/nope/revoke`), 404, "not_found");
   });
 });

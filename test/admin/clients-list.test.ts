@@ -3,7 +3,7 @@
  * cursor pagination. This file owns its storage, so it knows every client that exists.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { newClientId } from "../../src/domain/credentials";
+import { newClientId } from "../support/credentials";
 import { newClientRow } from "../../src/domain/client-rules";
 import { database } from "../../src/storage/database";
 import { clients } from "../../src/storage/schema";
@@ -204,7 +204,7 @@ describe("clients created in the same millisecond", () => {
     const tied = [now, now, now, now, now, now, now, now, now, now, now - 1, now - 1, now - 1, now - 1, now - 1];
     for (const createdAt of tied) {
       const outcome = newClientRow(
-        { id: newClientId("sandbox"), name: "Tied", environment: "sandbox" },
+        { id: await newClientId("sandbox"), name: "Tied", environment: "sandbox" },
         { hash: "0".repeat(64), lastFour: "0000" },
         createdAt,
       );

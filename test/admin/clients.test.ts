@@ -4,7 +4,7 @@
  * regenerate/revoke/inactive in clients-lifecycle.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { clientIdEnvironment, secretEnvironment } from "../../src/domain/credentials";
+import { clientIdEnvironment, secretEnvironment } from "../support/credentials";
 import { admin, adminJson, createClient, expectError, sleep } from "../support/helpers";
 import {
   ISO_UTC,
@@ -52,16 +52,16 @@ describe("POST /admin/clients", () => {
     // 22 base62 characters carry ≥ 128 bits; the checksum comes on top.
     expect(id.length - "nafsi_live_".length).toBeGreaterThanOrEqual(23);
     expect(secret.length - "sk_live_".length).toBeGreaterThanOrEqual(23);
-    expect(clientIdEnvironment(id)).toBe("production");
-    expect(secretEnvironment(secret)).toBe("production");
+    expect(await clientIdEnvironment(id)).toBe("production");
+    expect(await secretEnvironment(secret)).toBe("production");
   });
 
   it("sandbox IDs and secrets: nafsi_test_ / sk_test_, limit fixed at 10, retention 7 by default", async () => {
     const { id, secret, client } = await createClient({ environment: "sandbox" });
     expect(id).toMatch(/^nafsi_test_[A-Za-z0-9]+$/);
     expect(secret).toMatch(/^sk_test_[A-Za-z0-9]+$/);
-    expect(clientIdEnvironment(id)).toBe("sandbox");
-    expect(secretEnvironment(secret)).toBe("sandbox");
+    expect(await clientIdEnvironment(id)).toBe("sandbox");
+    expect(await secretEnvironment(secret)).toBe("sandbox");
     expect(client).toMatchObject({ environment: "sandbox", rate_limit: 10, retention_days: 7, status: "active" });
     expectClientShape(client);
   });
@@ -69,9 +69,9 @@ describe("POST /admin/clients", () => {
   it("the checksum catches a one-character change anywhere in a created ID or secret", async () => {
     const { id, secret } = await createClient({ environment: "production" });
     for (let i = "nafsi_live_".length; i < id.length; i++)
-      expect(clientIdEnvironment(changeChar(id, i)), `id[${i}]`).toBeNull();
+      expect(await clientIdEnvironment(changeChar(id, i)), `id[${i}]`).toBeNull();
     for (let i = "sk_live_".length; i < secret.length; i++)
-      expect(secretEnvironment(changeChar(secret, i)), `secret[${i}]`).toBeNull();
+      expect(await secretEnvironment(changeChar(secret, i)), `secret[${i}]`).toBeNull();
   });
 
   it("a one-character change of a real ID or secret is refused on the data plane (401 invalid_credentials)", async () => {
@@ -181,8 +181,8 @@ describe("GET /admin/clients/{client_id}", () => {
   });
 
   it("an unknown but well-formed ID is 404 not_found", async () => {
-    await expectError(await admin("GET", `/admin/clients/${unknownClientId()}`), 404, "not_found");
-    await expectError(await admin("GET", `/admin/clients/${unknownClientId("sandbox")}`), 404, "not_found");
+    await expectError(await admin("GET", `/admin/clients/${await unknownClientId()}`), 404, "not_found");
+    await expectError(await admin("GET", `/admin/clients/${await unknownClientId("sandbox")}`), 404, "not_found");
   });
 
   it("a malformed ID is 404 not_found", async () => {
@@ -271,7 +271,7 @@ describe("PATCH /admin/clients/{client_id}", () => {
   it("id, environment or client_secret in the body: 400 immutable_field, nothing changes", async () => {
     const { id, secret, client } = await createClient({ name: "Frozen" });
     for (const patch of [
-      { id: unknownClientId() },
+      { id: await unknownClientId() },
       { environment: "sandbox" },
       { client_secret: secret },
       { name: "Thawed", environment: "sandbox" },
@@ -331,7 +331,11 @@ describe("PATCH /admin/clients/{client_id}", () => {
   });
 
   it("an unknown or malformed ID is 404 not_found", async () => {
-    await expectError(await admin("PATCH", `/admin/clients/${unknownClientId()}`, { name: "x" }), 404, "not_found");
+    await expectError(
+      await admin("PATCH", `/admin/clients/${await unknownClientId()}`, { name: "x" }),
+      404,
+      "not_found",
+    );
     await expectError(await admin("PATCH", `/admin/clients/nope`, { name: "x" }), 404, "not_found");
     const { id } = await createClient();
     await expectError(

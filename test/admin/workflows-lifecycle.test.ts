@@ -4,7 +4,7 @@
  * secrets.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { isWorkflowId } from "../../src/domain/credentials";
+import { isWorkflowId } from "../support/credentials";
 import { unknownClientId } from "../support/admin";
 import {
   admin,
@@ -52,7 +52,7 @@ describe("POST /admin/workflows", () => {
       allowed_origins: ["https://app.example.com", "http://localhost:3000"],
       last_used_at: null,
     });
-    expect(isWorkflowId(wf.id)).toBe(true);
+    expect(await isWorkflowId(wf.id)).toBe(true);
     expect(wf.updated_at).toBe(wf.created_at);
     expect(ms(wf.created_at)).toBeGreaterThanOrEqual(before - 1000);
     expect(ms(wf.created_at)).toBeLessThanOrEqual(Date.now() + 1000);
@@ -154,7 +154,7 @@ describe("POST /admin/workflows", () => {
 
   it("an unknown (well-formed) or malformed client_id is 404 not_found", async () => {
     const client = await createClient();
-    for (const clientId of [unknownClientId(), client.id.slice(0, -6) + "ZZZZZZ", "nope"]) {
+    for (const clientId of [await unknownClientId(), client.id.slice(0, -6) + "ZZZZZZ", "nope"]) {
       await expectError(
         await admin("POST", "/admin/workflows", { client_id: clientId, client_secret: client.secret, name: "W" }),
         404,
@@ -257,9 +257,13 @@ describe("GET /admin/workflows and /admin/workflows/{id}", () => {
     const { status, body } = await adminJson("GET", `/admin/workflows/${wf.id}`);
     expect(status).toBe(200);
     expect(body).toEqual({ workflow: wf });
-    await expectError(await admin("GET", `/admin/workflows/${unknownWorkflowId()}`), 404, "not_found");
+    await expectError(await admin("GET", `/admin/workflows/${await unknownWorkflowId()}`), 404, "not_found");
     await expectError(await admin("GET", "/admin/workflows/wf_nope"), 404, "not_found");
-    await expectError(await admin("PATCH", `/admin/workflows/${unknownWorkflowId()}`, { name: "x" }), 404, "not_found");
+    await expectError(
+      await admin("PATCH", `/admin/workflows/${await unknownWorkflowId()}`, { name: "x" }),
+      404,
+      "not_found",
+    );
   });
 });
 

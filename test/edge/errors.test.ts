@@ -3,7 +3,7 @@
  * (never a 500, never an admission).
  */
 import { describe, expect, it } from "vitest";
-import { newClientId, newClientSecret } from "../../src/domain/credentials";
+import { newClientId, newClientSecret } from "../support/credentials";
 import { newClientRow } from "../../src/domain/client-rules";
 import {
   admin,
@@ -73,7 +73,7 @@ describe("invalid_credentials", () => {
     const client = await createClient();
     const other = await createClient();
     await expectError(await withSecret(client.id, other.secret), 401, "invalid_credentials");
-    await expectError(await withSecret(client.id, newClientSecret("production")), 401, "invalid_credentials");
+    await expectError(await withSecret(client.id, await newClientSecret("production")), 401, "invalid_credentials");
   });
 
   it("a secret of the other environment", async () => {
@@ -91,16 +91,16 @@ describe("invalid_credentials", () => {
 
   it("an unknown but well-formed client ID, twice (the second from any remembered answer)", async () => {
     for (const env of ["production", "sandbox"] as const) {
-      const id = newClientId(env);
-      const secret = newClientSecret(env);
+      const id = await newClientId(env);
+      const secret = await newClientSecret(env);
       await expectError(await withSecret(id, secret), 401, "invalid_credentials");
       await expectError(await withSecret(id, secret), 401, "invalid_credentials");
     }
   });
 
   it("an ID refused as unknown works as soon as a client with that ID is created (absence is not cached past creation)", async () => {
-    const id = newClientId("production");
-    const secret = newClientSecret("production");
+    const id = await newClientId("production");
+    const secret = await newClientSecret("production");
     for (let i = 0; i < 3; i++) await expectError(await withSecret(id, secret), 401, "invalid_credentials");
     // What POST /admin/clients does, with an ID of our choosing: create it through its object.
     const row = newClientRow(
@@ -266,7 +266,7 @@ describe("the isolate's memory of wrong secrets never decides differently from t
 
   it("after a regeneration the new secret works, and the old one is refused, however often it was refused before", async () => {
     const client = await createClient();
-    const wrong = newClientSecret("production");
+    const wrong = await newClientSecret("production");
     for (let i = 0; i < 4; i++) await expectError(await withSecret(client.id, wrong), 401, "invalid_credentials");
     const { secret: fresh } = await regenerateSecret(client.id, 0);
     expect((await withSecret(client.id, fresh)).status).toBe(200);

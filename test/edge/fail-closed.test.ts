@@ -6,7 +6,7 @@
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newClientId, newClientSecret, newWorkflowId } from "../../src/domain/credentials";
+import { newClientId, newClientSecret, newWorkflowId } from "../support/credentials";
 import {
   authority,
   callWithEnv,
@@ -113,17 +113,17 @@ describe("D1 fails", () => {
   });
 
   it("inside the object, for an ID D1 cannot confirm → 503, then invalid_credentials once D1 answers", async () => {
-    const id = newClientId("production");
+    const id = await newClientId("production");
     await patchAuthorityEnv(id, { DB: brokenD1() });
-    await expect503(await withSecret(id, newClientSecret("production")));
+    await expect503(await withSecret(id, await newClientSecret("production")));
     await restoreAuthorityEnv(id);
-    await expectError(await withSecret(id, newClientSecret("production")), 401, "invalid_credentials");
+    await expectError(await withSecret(id, await newClientSecret("production")), 401, "invalid_credentials");
   });
 
   it("at the edge, looking up a workflow's token (KV miss, D1 down) → 503", async () => {
     const client = await createClient();
     const res = await callWithEnv({ DB: brokenD1() }, "/v1/verify", {
-      headers: { "X-Client-ID": client.id, "X-Workflow-ID": newWorkflowId() },
+      headers: { "X-Client-ID": client.id, "X-Workflow-ID": await newWorkflowId() },
     });
     await expect503(res);
   });
@@ -144,7 +144,7 @@ describe("KV fails", () => {
 
     // An unknown workflow with KV down is never admitted.
     const unknown = await callWithEnv({ TOKEN_CACHE: kv }, "/v1/verify", {
-      headers: { "X-Client-ID": client.id, "X-Workflow-ID": newWorkflowId() },
+      headers: { "X-Client-ID": client.id, "X-Workflow-ID": await newWorkflowId() },
     });
     expect([401, 503]).toContain(unknown.status);
     await unknown.body?.cancel();

@@ -16,7 +16,7 @@ import {
 } from "../support/workflows";
 
 describe("stale or missing KV entries", () => {
-  it("after a re-key, the OLD token still in KV: the very next request succeeds and KV is refreshed with the new token", async () => {
+  it("after a re-key, the OLD token still in KV: the very next request succeeds; the edge does not rewrite KV (the re-key did)", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
     const old = await currentToken(wf.id);
@@ -28,7 +28,8 @@ describe("stale or missing KV entries", () => {
     await putKv(wf.id, old.token); // KV has not caught up yet
 
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
-    expect(await kvToken(wf.id)).toBe(fresh);
+    // A stale read is KV lag, not a miss: only the management path and real misses write KV.
+    expect(await kvToken(wf.id)).toBe(old.token);
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
   });
 
@@ -40,22 +41,22 @@ describe("stale or missing KV entries", () => {
     expect((await patchWorkflow(wf.id, { client_secret: secret })).status).toBe(200);
     await putKv(wf.id, old.token);
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
-    expect(await kvToken(wf.id)).toBe(await d1Token(wf.id));
+    expect(await kvToken(wf.id)).toBe(old.token);
   });
 
-  it('a workflow created a moment ago that KV still remembers as absent ("-") succeeds, and KV learns its token', async () => {
+  it('a workflow created a moment ago that KV still remembers as absent ("-") succeeds (KV lag: no edge write)', async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
     await putKv(wf.id, "-");
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
-    expect(await kvToken(wf.id)).toBe(await d1Token(wf.id));
+    expect(await kvToken(wf.id)).toBe("-");
   });
 
   it("the absent marker written by a miss before creation does not outlive the creation", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
     // A probe for an unknown ID is refused and leaves the absent marker.
-    const unknown = unknownWorkflowId();
+    const unknown = await unknownWorkflowId();
     expect(await workflowOutcome(client.id, unknown)).toBe("401 invalid_credentials");
     expect(await kvToken(unknown)).toBe("-");
     expect(await workflowOutcome(client.id, unknown)).toBe("401 invalid_credentials");

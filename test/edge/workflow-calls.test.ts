@@ -85,7 +85,7 @@ describe("admission by workflow", () => {
     const off = await createWorkflow(client);
     await patchWorkflow(off.id, { status: "inactive" });
     for (let i = 0; i < 4; i++) expect(await workflowOutcome(client.id, off.id)).toBe("401 workflow_inactive");
-    expect(await workflowOutcome(client.id, unknownWorkflowId())).toBe("401 invalid_credentials");
+    expect(await workflowOutcome(client.id, await unknownWorkflowId())).toBe("401 invalid_credentials");
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
     expect(await workflowOutcome(client.id, wf.id)).toBe("429 rate_limit_exceeded");
@@ -108,7 +108,7 @@ describe("refusals", () => {
 
   it("an unknown well-formed workflow ID is 401 invalid_credentials, on the first and the next call", async () => {
     const client = await createClient();
-    const id = unknownWorkflowId();
+    const id = await unknownWorkflowId();
     await expectError(await withWorkflow(client.id, id), 401, "invalid_credentials");
     await expectError(await withWorkflow(client.id, id), 401, "invalid_credentials");
   });
@@ -133,7 +133,7 @@ describe("refusals", () => {
       401,
       "invalid_credentials",
     );
-    await expectError(await withWorkflow(unknownClientId(), wf.id), 401, "invalid_credentials");
+    await expectError(await withWorkflow(await unknownClientId(), wf.id), 401, "invalid_credentials");
   });
 
   it("X-Workflow-ID without X-Client-ID is 401 missing_credentials", async () => {
@@ -169,7 +169,7 @@ describe("refusals", () => {
     const revoked = await createClient();
     await revokeClient(revoked.id);
     for (const client of [inactive, revoked]) {
-      const id = unknownWorkflowId();
+      const id = await unknownWorkflowId();
       // The first call misses KV (and leaves the absent marker); the next ones find the marker.
       const answers = [
         await workflowOutcome(client.id, id),

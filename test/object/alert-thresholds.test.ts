@@ -36,7 +36,7 @@ async function admitted(clientId: string, secret: string, n: number): Promise<vo
 
 /** Failed authentications the client's object decides (a well-formed secret that is not the client's). */
 async function objectFailures(clientId: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) expect(await statusOf(withSecret(clientId, unrelatedSecret()))).toBe(401);
+  for (let i = 0; i < n; i++) expect(await statusOf(withSecret(clientId, await unrelatedSecret()))).toBe(401);
 }
 
 /**

@@ -218,7 +218,7 @@ describe("a failing webhook's backoff never delays the usage flush", () => {
     // Requests counted meanwhile (and after).
     expect(await statusOf(withSecret(c.id, c.secret))).toBe(429);
     expect(await alarm).toBe(true);
-    expect(await statusOf(withSecret(c.id, unrelatedSecret()))).toBe(401);
+    expect(await statusOf(withSecret(c.id, await unrelatedSecret()))).toBe(401);
     await sleep(100);
     const [row] = await outbox(c.id);
     expect(row!.next_attempt_at - Date.now()).toBeGreaterThan(5 * 60_000); // the webhook backs off...
@@ -278,7 +278,7 @@ async function scenario(
   }
   const started = Date.now();
   answers.push(await answer(withSecret(c.id, c.secret)));
-  answers.push(await answer(withSecret(c.id, unrelatedSecret())));
+  answers.push(await answer(withSecret(c.id, await unrelatedSecret())));
   answers.push(await answer(call("/v1/verify", { headers: { "X-Client-ID": c.id } })));
   answers.push(await answer(withSecret(c.id, c.secret, "/v1/other", { method: "POST", body: "{}" })));
   const duringMs = Date.now() - started;

@@ -31,7 +31,7 @@ describe("last_used_at", () => {
     expect((await getClient(c.id)).last_used_at).toBeNull();
     expect((await getWorkflow(w.id)).last_used_at).toBeNull();
 
-    expect(await statusOf(withSecret(c.id, unrelatedSecret()))).toBe(401);
+    expect(await statusOf(withSecret(c.id, await unrelatedSecret()))).toBe(401);
     await adminJson("PATCH", `/admin/clients/${c.id}`, { status: "inactive" });
     expect(await statusOf(withSecret(c.id, c.secret))).toBe(401);
     expect(await statusOf(withWorkflow(c.id, w.id))).toBe(401);

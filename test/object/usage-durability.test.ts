@@ -47,7 +47,7 @@ async function traffic(c: { id: string; secret: string }, workflowId: string): P
   for (let i = 0; i < 3; i++) expect(await statusOf(withSecret(c.id, c.secret))).toBe(200);
   expect(await statusOf(withWorkflow(c.id, workflowId))).toBe(200);
   for (let i = 0; i < 2; i++) expect(await statusOf(withSecret(c.id, c.secret))).toBe(429);
-  expect(await statusOf(withSecret(c.id, unrelatedSecret()))).toBe(401);
+  expect(await statusOf(withSecret(c.id, await unrelatedSecret()))).toBe(401);
   for (let i = 0; i < 2; i++) expect(await statusOf(withSecret(c.id, breakChecksum(c.secret)))).toBe(401);
 }
 
@@ -85,7 +85,7 @@ describe("usage survives restarts and repeated flushes", () => {
     await sleep(100);
     await abortAllDurableObjects();
     for (let i = 0; i < 2; i++) expect(await statusOf(withSecret(c.id, c.secret))).toBe(429);
-    expect(await statusOf(withSecret(c.id, unrelatedSecret()))).toBe(401);
+    expect(await statusOf(withSecret(c.id, await unrelatedSecret()))).toBe(401);
     for (let i = 0; i < 2; i++) expect(await statusOf(withSecret(c.id, breakChecksum(c.secret)))).toBe(401);
     await sleep(EDGE_BATCH_SETTLE_MS);
     await abortAllDurableObjects();
@@ -111,7 +111,7 @@ describe("usage survives restarts and repeated flushes", () => {
     expect(await d1Rows(c.id)).toEqual(rows);
 
     // New traffic adds exactly itself.
-    expect(await statusOf(withSecret(c.id, unrelatedSecret()))).toBe(401);
+    expect(await statusOf(withSecret(c.id, await unrelatedSecret()))).toBe(401);
     await settleAndFlush(c.id);
     await forceFlush(c.id);
     const after = figures(await usageOf(c.id));

@@ -21,7 +21,7 @@ import {
   withSecret,
   withWorkflow,
 } from "../support/helpers";
-import { newClientId, newWorkflowId } from "../../src/domain/credentials";
+import { newClientId, newWorkflowId } from "../support/credentials";
 
 const today = () => new Date().toISOString().slice(0, 10);
 const DAY_MS = 86_400_000;
@@ -53,7 +53,7 @@ describe("usage figures for a known traffic mix", () => {
     const p = await createClient({ rate_limit: 8 });
     const w1 = await createWorkflow(p, { name: "plain" });
     const w2 = await createWorkflow(p, { name: "origin-bound", allowed_origins: ["https://app.example"] });
-    const wrong = unrelatedSecret("production");
+    const wrong = await unrelatedSecret("production");
 
     // 8 admitted (200): 5 by secret, 2 by W1, 1 by W2 from its allowed origin.
     for (let i = 0; i < 4; i++) await expectStatus(withSecret(p.id, p.secret), 200);
@@ -74,9 +74,9 @@ describe("usage figures for a known traffic mix", () => {
     await expectStatus(withSecret(p.id, wrong), 401, "invalid_credentials"); // decided by the object
     await expectStatus(withSecret(p.id, wrong), 401, "invalid_credentials"); // now known wrong at the edge
     await expectStatus(withSecret(p.id, breakChecksum(p.secret)), 401, "invalid_credentials"); // bad checksum: edge
-    await expectStatus(withSecret(p.id, unrelatedSecret("sandbox")), 401, "invalid_credentials"); // other environment: edge
+    await expectStatus(withSecret(p.id, await unrelatedSecret("sandbox")), 401, "invalid_credentials"); // other environment: edge
     await expectStatus(call("/v1/verify", { headers: { "X-Client-ID": p.id } }), 401, "missing_credentials");
-    await expectStatus(withWorkflow(p.id, newWorkflowId()), 401, "invalid_credentials"); // no such workflow
+    await expectStatus(withWorkflow(p.id, await newWorkflowId()), 401, "invalid_credentials"); // no such workflow
     await expectStatus(withWorkflow(p.id, "wf_nope"), 401, "invalid_credentials"); // malformed workflow ID
     // 3 refused because the client is inactive (failed authentications too).
     await patchClient(p.id, { status: "inactive" });
@@ -128,7 +128,7 @@ describe("usage figures for a known traffic mix", () => {
     await awayFromBoundary(DAY_MS, 15_000);
     const s = await createClient({ environment: "sandbox" });
     for (let i = 0; i < 3; i++) await expectStatus(withSecret(s.id, s.secret), 200);
-    await expectStatus(withSecret(s.id, unrelatedSecret("sandbox")), 401, "invalid_credentials");
+    await expectStatus(withSecret(s.id, await unrelatedSecret("sandbox")), 401, "invalid_credentials");
     await settleAndFlush(s.id);
     const usage = await usageOf(s.id);
     expect(usage).toMatchObject({
@@ -186,7 +186,7 @@ describe("usage figures for a known traffic mix", () => {
   it("requests naming a malformed or unknown client ID are counted nowhere and wake no object of a real client", async () => {
     const real = await createClient();
     const malformed = [breakChecksum(real.id), "nafsi_live_x", real.id.replace("nafsi_live_", "nafsi_test_")];
-    const unknown = newClientId("production");
+    const unknown = await newClientId("production");
     for (const id of malformed) {
       await expectStatus(withSecret(id, real.secret), 401, "invalid_credentials");
       await expectStatus(call("/v1/verify", { headers: { "X-Client-ID": id } }), 401, "missing_credentials");
@@ -229,7 +229,7 @@ describe("GET /admin/clients/{id}/usage: parameters", () => {
   });
 
   it("an unknown client is 404 not_found; the call needs the admin token", async () => {
-    for (const id of [newClientId("production"), newClientId("sandbox"), "nope"]) {
+    for (const id of [await newClientId("production"), await newClientId("sandbox"), "nope"]) {
       const res = await adminJson("GET", `/admin/clients/${id}/usage?days=7`);
       expect(res.status, id).toBe(404);
       expect(res.body.error.code).toBe("not_found");

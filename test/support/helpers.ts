@@ -7,7 +7,8 @@ import {
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { createApp } from "../../src/app";
-import { type Environment, newClientSecret } from "../../src/domain/credentials";
+import { type Environment } from "../../src/domain/credentials";
+import { newClientSecret } from "./credentials";
 
 export const ADMIN_TOKEN = "test-admin-token";
 export const BASE = "http://gateway.test";
@@ -271,7 +272,7 @@ export async function alertsOf(clientId: string, type?: string): Promise<any[]> 
 }
 
 /** A well-formed secret (valid prefix and checksum) of the environment that belongs to no client. */
-export const unrelatedSecret = (environment: Environment = "production"): string => newClientSecret(environment);
+export const unrelatedSecret = (environment: Environment = "production") => newClientSecret(environment);
 
 /** The same ID or secret with its last (checksum) character changed: refused without any lookup. */
 export function breakChecksum(value: string): string {

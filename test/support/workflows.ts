@@ -1,7 +1,7 @@
 /** Shared expectations and storage probes for the workflow tests (not a test file itself). */
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { expect } from "vitest";
-import { newWorkflowId } from "../../src/domain/credentials";
+import { newWorkflowId } from "./credentials";
 import { env, withWorkflow } from "./helpers";
 
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;

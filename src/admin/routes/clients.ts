@@ -2,7 +2,8 @@ import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { database } from "../../storage/database";
 import { auditContextOf } from "../audit-context";
-import { clientIdEnvironment, lastFour, newClientId, newClientSecret } from "../../domain/credentials";
+import { lastFour } from "../../domain/credentials";
+import { adminCredentials } from "../credentials";
 import { sha256Hex } from "../../domain/hash";
 import { authorityFor } from "../../object/stub";
 import { presentClient } from "../present-client";
@@ -51,8 +52,9 @@ clientRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const id = newClientId(body.environment);
-    const secret = newClientSecret(body.environment);
+    const credentials = await adminCredentials(c.env);
+    const id = await credentials.newClientId(body.environment);
+    const secret = await credentials.newClientSecret(body.environment);
     const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), Date.now()));
     const created = unwrap(await authorityFor(c.env, id).createClient(row, auditContextOf(c)));
     return c.json({ client: presentClient(created), client_secret: secret }, 201, NO_STORE);
@@ -123,7 +125,7 @@ clientRoutes.openapi(
   async (c) => {
     const { client_id } = c.req.valid("param");
     const patch = c.req.valid("json");
-    environmentOf(client_id);
+    await environmentOf(c.env, client_id);
     const row = unwrap(await authorityFor(c.env, client_id).updateClient(client_id, patch, auditContextOf(c)));
     return c.json({ client: presentClient(row) }, 200);
   },
@@ -146,8 +148,8 @@ clientRoutes.openapi(
     const { client_id } = c.req.valid("param");
     const grace = c.req.valid("json").grace_period_seconds ?? 0;
     const stub = authorityFor(c.env, client_id);
-    const environment = environmentOf(client_id);
-    const secret = newClientSecret(environment);
+    const environment = await environmentOf(c.env, client_id);
+    const secret = await (await adminCredentials(c.env)).newClientSecret(environment);
     const row = unwrap(await stub.regenerateSecret(client_id, await hashNewSecret(secret), grace, auditContextOf(c)));
     const client = presentClient(row);
     return c.json(
@@ -171,7 +173,7 @@ clientRoutes.openapi(
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
-    environmentOf(client_id);
+    await environmentOf(c.env, client_id);
     const row = unwrap(await authorityFor(c.env, client_id).revoke(client_id, auditContextOf(c)));
     return c.json({ client: presentClient(row) }, 200);
   },
@@ -179,10 +181,10 @@ clientRoutes.openapi(
 
 /**
  * The environment is part of the ID, so the new secret's prefix needs no storage read; and an ID
- * that fails its checksum is answered 404 before any Durable Object is created for it.
+ * whose tag does not verify is answered 404 before any Durable Object is created for it.
  */
-function environmentOf(clientId: string) {
-  const environment = clientIdEnvironment(clientId);
+async function environmentOf(env: Env, clientId: string) {
+  const environment = await (await adminCredentials(env)).clientIdEnvironment(clientId);
   if (!environment) throw new ApiError("not_found", "No such client.");
   return environment;
 }

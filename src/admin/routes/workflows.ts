@@ -1,7 +1,8 @@
 import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { auditContextOf } from "../audit-context";
-import { clientIdEnvironment, newWorkflowId } from "../../domain/credentials";
+import { storedClientIdEnvironment } from "../../domain/credentials";
+import { adminCredentials } from "../credentials";
 import { sha256Hex } from "../../domain/hash";
 import { authorityFor } from "../../object/stub";
 import type { AdminEnv } from "../context";
@@ -46,14 +47,15 @@ workflowRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const environment = clientIdEnvironment(body.client_id);
+    const credentials = await adminCredentials(c.env);
+    const environment = await credentials.clientIdEnvironment(body.client_id);
     if (!environment) throw noSuchClient();
     precheckSecret(body.client_secret, environment);
     const row = unwrap(
       await authorityFor(c.env, body.client_id).createWorkflow(
         {
           clientId: body.client_id,
-          workflowId: newWorkflowId(),
+          workflowId: await credentials.newWorkflowId(),
           secretHash: await sha256Hex(body.client_secret),
           name: body.name,
           allowedOrigins: body.allowed_origins ?? [],
@@ -131,8 +133,7 @@ workflowRoutes.openapi(
       .where(eq(workflows.id, workflow_id))
       .get();
     if (!owner) throw noSuchWorkflow();
-    const environment = clientIdEnvironment(owner.clientId);
-    if (!environment) throw noSuchWorkflow();
+    const environment = storedClientIdEnvironment(owner.clientId);
     if (patch.client_secret !== undefined) precheckSecret(patch.client_secret, environment);
     const row = unwrap(
       await authorityFor(c.env, owner.clientId).updateWorkflow(
