@@ -10,6 +10,7 @@ import { workflowRoutes } from "./routes/admin/workflows";
 import { dataPlane } from "./routes/data-plane";
 import { renderDocs } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { consoleRoutes } from "./site/console";
 import { validationHook } from "./lib/validation";
 
 const OPENAPI_CONFIG = {
@@ -29,6 +30,7 @@ export function createApp() {
   app.notFound(handleNotFound);
 
   app.route("/", healthRoutes);
+  app.route("/", consoleRoutes);
   app.use("/admin/*", adminAuth(), jsonBody());
   app.route("/", clientRoutes);
   app.route("/", workflowRoutes);
