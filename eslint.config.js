@@ -3,7 +3,16 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "worker-configuration.d.ts", "bench/results/", "bench/.state/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".wrangler/",
+      "console/dist/",
+      "worker-configuration.d.ts",
+      "bench/results/",
+      "bench/.state/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -17,7 +26,7 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-non-null-assertion": "off" },
   },
   {
-    files: ["scripts/**/*.mjs", "bench/**/*.mjs"],
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "console/*.mjs"],
     languageOptions: {
       globals: {
         process: "readonly",

@@ -7,7 +7,9 @@ import { Empty, ErrorMessage, Loading } from "../ui/status";
 
 export function AlertsPage() {
   const list = usePaged<Alert>(async (cursor) => {
-    const page = await api<{ alerts: Alert[]; next_cursor: string | null }>(`/admin/alerts${query({ limit: 50, cursor })}`);
+    const page = await api<{ alerts: Alert[]; next_cursor: string | null }>(
+      `/admin/alerts${query({ limit: 50, cursor })}`,
+    );
     return { items: page.alerts, next: page.next_cursor };
   }, "alerts");
   return (

@@ -21,7 +21,11 @@ interface Regenerated {
 }
 
 /** `Regenerate Secret`: choose a grace period, then the new secret shown once. */
-export function RegenerateSecret(props: { client: Client; onRegenerated: (client: Client) => void; onClose: () => void }) {
+export function RegenerateSecret(props: {
+  client: Client;
+  onRegenerated: (client: Client) => void;
+  onClose: () => void;
+}) {
   const [grace, setGrace] = useState(String(7 * DAY));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -73,8 +77,8 @@ export function RegenerateSecret(props: { client: Client; onRegenerated: (client
     <Dialog title={`Regenerate the secret of ${props.client.name}`} onClose={props.onClose}>
       <form onSubmit={submit}>
         <p>
-          A new secret replaces the current one. During the grace period the old secret and the workflows minted from
-          it keep working, so callers can switch over.
+          A new secret replaces the current one. During the grace period the old secret and the workflows minted from it
+          keep working, so callers can switch over.
         </p>
         <label>
           Grace period

@@ -51,11 +51,19 @@ export function TokensPage(props: { me: Me }) {
         <table class="cards">
           <thead>
             <tr>
-              {["Name", "Token ID", "Permissions", "Clients", "Created", "Expires", "Last Used", "Status", "Actions"].map(
-                (c) => (
-                  <th scope="col">{c}</th>
-                ),
-              )}
+              {[
+                "Name",
+                "Token ID",
+                "Permissions",
+                "Clients",
+                "Created",
+                "Expires",
+                "Last Used",
+                "Status",
+                "Actions",
+              ].map((c) => (
+                <th scope="col">{c}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -73,7 +81,9 @@ export function TokensPage(props: { me: Me }) {
                 <td data-label="Expires">{when(t.expires_at)}</td>
                 <td data-label="Last Used">{when(t.last_used_at)}</td>
                 <td data-label="Status">
-                  <span class={`badge ${t.revoked_at ? "revoked" : "active"}`}>{t.revoked_at ? "Revoked" : "Active"}</span>
+                  <span class={`badge ${t.revoked_at ? "revoked" : "active"}`}>
+                    {t.revoked_at ? "Revoked" : "Active"}
+                  </span>
                 </td>
                 <td data-label="Actions">
                   {t.revoked_at ? null : (

@@ -1,8 +1,8 @@
 import type { Usage } from "../types";
 import { number } from "../format";
 
-const WIDTH = 640;
-const HEIGHT = 200;
+const WIDTH = 960;
+const HEIGHT = 240;
 const PAD = { top: 12, right: 8, bottom: 24, left: 44 };
 
 /** Daily requests as bars (hand-drawn SVG: a chart library would cost more than the whole console). */
@@ -21,7 +21,7 @@ export function DailyChart(props: { daily: Usage["daily"] }) {
       ? "No days in range."
       : `${number(total)} requests over ${days.length} days, from ${days[0]!.date} to ${days[days.length - 1]!.date}` +
         (busiest && busiest.requests > 0 ? `; busiest day ${busiest.date} with ${number(busiest.requests)}.` : ".");
-  const labelEvery = Math.max(1, Math.ceil(days.length / 6));
+  const labelEvery = Math.max(1, Math.ceil(days.length / 8));
 
   return (
     <figure class="chart">

@@ -36,8 +36,8 @@ export function SecretReveal(props: {
         </dd>
       </dl>
       <div class="warning" role="note">
-        <strong>Important: save these credentials now!</strong> The {props.secretLabel.toLowerCase()} will not be
-        shown again.
+        <strong>Important: save these credentials now!</strong> The {props.secretLabel.toLowerCase()} will not be shown
+        again.
       </div>
       {props.children}
       <div class="actions">
