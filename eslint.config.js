@@ -98,6 +98,7 @@ export default tseslint.config(
     ignores: [
       "node_modules/",
       ".wrangler/",
+      "console/dist/",
       "worker-configuration.d.ts",
       "bench/results/",
       "bench/.state/",
@@ -118,7 +119,7 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-non-null-assertion": "off" },
   },
   {
-    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "sdk/**/*.mjs"],
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "sdk/**/*.mjs", "console/*.mjs"],
     languageOptions: {
       globals: {
         process: "readonly",

@@ -7,6 +7,7 @@ import { dataPlane } from "./edge/pipeline";
 import { renderDocs } from "./site/docs";
 import { healthRoutes } from "./site/health";
 import { sdkScriptRoutes } from "./site/sdk-script";
+import { consoleRoutes } from "./site/console";
 import { validationHook } from "./lib/validation";
 
 const OPENAPI_CONFIG = {
@@ -27,6 +28,7 @@ export function createApp() {
 
   app.route("/", healthRoutes);
   app.route("/", sdkScriptRoutes);
+  app.route("/", consoleRoutes);
   app.route("/", adminApi);
   app.route("/", dataPlane);
 

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 /** Top-level keys holding paths this module does not rewrite; refusing beats a broken bench. */
-const UNHANDLED_PATH_KEYS = ["build", "site", "tsconfig", "base_dir", "rules", "alias"];
+const UNHANDLED_PATH_KEYS = ["site", "tsconfig", "base_dir", "rules", "alias"];
 
 /**
  * The bench configuration as wrangler's JSON, for a file written anywhere: the main config's paths
@@ -16,7 +16,8 @@ const UNHANDLED_PATH_KEYS = ["build", "site", "tsconfig", "base_dir", "rules", "
 export function benchConfig(main, { limits, root, benchDir }) {
   const unhandled = UNHANDLED_PATH_KEYS.filter((key) => key in main);
   if (unhandled.length) throw new Error(`bench/lib/config.mjs cannot carry over ${unhandled.join(", ")} yet`);
-  const { triggers: _crons, ...rest } = main;
+  // `build` is dropped: the bench builds once itself before bundling (gateway.mjs).
+  const { triggers: _crons, build: _build, ...rest } = main;
   const period = limits.period_seconds;
   return {
     ...rest,

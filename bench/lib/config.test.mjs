@@ -51,6 +51,10 @@ describe("benchConfig", () => {
   });
 
   it("refuses a config with paths it does not know how to carry over", () => {
-    expect(() => benchConfig({ ...main, build: { command: "make" } }, options)).toThrow(/build/);
+    expect(() => benchConfig({ ...main, site: { bucket: "./public" } }, options)).toThrow(/site/);
+  });
+
+  it("drops the build step (the bench builds once itself)", () => {
+    expect(benchConfig({ ...main, build: { command: "make" } }, options)).not.toHaveProperty("build");
   });
 });

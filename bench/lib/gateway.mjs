@@ -1,5 +1,6 @@
 // Starts the bench Worker under `wrangler dev` with fresh local state, finds the workerd that runs
 // it, and talks to its admin API and bench-only routes.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -83,6 +84,9 @@ export async function startGateway() {
   freshState();
   await writeBenchConfig(CONFIG, { limits: LIMITS, root: ROOT, benchDir: BENCH_DIR });
 
+  say("building what the Worker serves (npm run build)");
+  const built = spawnSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (built.status !== 0) throw new Error(`npm run build failed (exit ${built.status})`);
   say("bundling bench/worker.ts (wrangler deploy --dry-run; nothing is uploaded)");
   runSync([WRANGLER, "deploy", "--dry-run", "--outdir", BUILD_DIR, "-c", CONFIG], "bundling");
   const bundle = path.join(BUILD_DIR, "worker.js");
@@ -122,6 +126,7 @@ export async function startGateway() {
       `ADMIN_TOKEN:${adminToken}`,
       "--var",
       `TOKEN_SIGNING_KEY:${signingKey}`,
+      `CREDENTIAL_TAG_KEY:${randomBytes(32).toString("base64url")}`,
     ],
     { env: wranglerEnv() },
   );

@@ -1,0 +1,5 @@
+import { render } from "hono/jsx/dom";
+import { App } from "./app";
+import "./app.css";
+
+render(<App />, document.getElementById("app")!);

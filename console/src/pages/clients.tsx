@@ -1,0 +1,144 @@
+import { useState } from "hono/jsx/dom";
+import { api, query } from "../api";
+import { capitalize, when } from "../format";
+import { can } from "../permissions";
+import { navigate } from "../router";
+import type { Client, Me } from "../types";
+import { Confirm } from "../ui/confirm";
+import { MoreButton } from "../ui/more-button";
+import { usePaged } from "../ui/paged";
+import { Empty, ErrorMessage, Loading } from "../ui/status";
+import { CreateClient } from "./client-create";
+import { EditClient } from "./client-edit";
+import { RegenerateSecret } from "./client-regenerate";
+
+type Open =
+  | { kind: "create" }
+  | { kind: "edit"; client: Client }
+  | { kind: "regenerate"; client: Client }
+  | { kind: "revoke"; client: Client }
+  | null;
+
+const COLUMNS = ["Name", "Client ID", "Environment", "Created", "Last Used", "Rate Limit", "Status", "Actions"];
+
+export function ClientsPage(props: { me: Me }) {
+  const { me } = props;
+  const [open, setOpen] = useState<Open>(null);
+  const list = usePaged<Client>(async (cursor) => {
+    const page = await api<{ clients: Client[]; next_cursor: string | null }>(
+      `/admin/clients${query({ limit: 25, cursor })}`,
+    );
+    return { items: page.clients, next: page.next_cursor };
+  }, "clients");
+  // Creating needs clients:write on every client: a token scoped to some clients cannot create.
+  const mayCreate = can(me, "clients:write") && me.client_ids === null;
+  const close = () => setOpen(null);
+
+  return (
+    <section aria-labelledby="page-title">
+      <div class="page-head">
+        <h1 id="page-title" tabIndex={-1}>
+          Clients
+        </h1>
+        {mayCreate ? (
+          <button type="button" onClick={() => setOpen({ kind: "create" })}>
+            Create New Client
+          </button>
+        ) : null}
+      </div>
+      <ErrorMessage error={list.error} />
+      {list.items.length > 0 ? (
+        <table class="cards">
+          <caption class="sr-only">API clients, newest first</caption>
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th scope="col">{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((client) => (
+              <tr>
+                <th scope="row" data-label="Name">
+                  {client.name}
+                </th>
+                <td data-label="Client ID">
+                  <code class="token">{client.id}</code>
+                </td>
+                <td data-label="Environment">{capitalize(client.environment)}</td>
+                <td data-label="Created">{when(client.created_at)}</td>
+                <td data-label="Last Used">{when(client.last_used_at)}</td>
+                <td data-label="Rate Limit">{client.rate_limit}/min</td>
+                <td data-label="Status">
+                  <span class={`badge ${client.status}`}>{capitalize(client.status)}</span>
+                </td>
+                <td data-label="Actions">
+                  <div class="row-actions">
+                    {client.status !== "revoked" && can(me, "clients:write") ? (
+                      <button type="button" class="secondary" onClick={() => setOpen({ kind: "edit", client })}>
+                        Edit
+                      </button>
+                    ) : null}
+                    {client.status !== "revoked" && can(me, "clients:rotate") ? (
+                      <button type="button" class="secondary" onClick={() => setOpen({ kind: "regenerate", client })}>
+                        Regenerate Secret
+                      </button>
+                    ) : null}
+                    {client.status !== "revoked" && can(me, "clients:revoke") ? (
+                      <button type="button" class="danger" onClick={() => setOpen({ kind: "revoke", client })}>
+                        Revoke
+                      </button>
+                    ) : null}
+                    {can(me, "usage:read") ? (
+                      <button
+                        type="button"
+                        class="secondary"
+                        onClick={() => navigate(`/clients/${encodeURIComponent(client.id)}/usage`)}
+                      >
+                        View Usage
+                      </button>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : list.loading ? null : list.error ? null : (
+        <Empty>No clients yet.{mayCreate ? " Create one to issue its credentials." : ""}</Empty>
+      )}
+      {list.loading ? <Loading what="clients" /> : null}
+      <MoreButton what="clients" show={list.hasMore} loading={list.loading} onMore={list.loadMore} />
+
+      {open?.kind === "create" ? (
+        <CreateClient onCreated={() => list.reload()} onClose={close} />
+      ) : open?.kind === "edit" ? (
+        <EditClient
+          client={open.client}
+          onSaved={(client) => {
+            list.replace(client);
+            close();
+          }}
+          onClose={close}
+        />
+      ) : open?.kind === "regenerate" ? (
+        <RegenerateSecret client={open.client} onRegenerated={list.replace} onClose={close} />
+      ) : open?.kind === "revoke" ? (
+        <Confirm
+          title={`Revoke ${open.client.name}`}
+          confirmLabel="Revoke"
+          onConfirm={async () => {
+            const result = await api<{ client: Client }>(
+              `/admin/clients/${encodeURIComponent(open.client.id)}/revoke`,
+              { method: "POST" },
+            );
+            list.replace(result.client);
+            close();
+          }}
+          onClose={close}
+        />
+      ) : null}
+    </section>
+  );
+}
