@@ -16,7 +16,5 @@ export interface EdgeEnv {
   Variables: BaseEnv["Variables"] & {
     credential: Credential;
     rateLimit: RateLimitState;
-    /** The Origin a workflow call was accepted from (its answer may be read by that page). */
-    corsOrigin: string;
   };
 }

@@ -9,9 +9,10 @@ const METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 /**
  * Browsers on /v1/*. A preflight carries no credentials, so it is answered for any origin (the
  * real request is still checked against the workflow's allowed_origins). X-Client-Secret is
- * deliberately not an allowed header: secrets do not belong in browsers. An actual answer carries
- * Access-Control-Allow-Origin only once the client's authority accepted the workflow and origin
- * (admitted, or refused by the rate limit so that the SDK can read Retry-After).
+ * deliberately not an allowed header: secrets do not belong in browsers. Every answer to a request
+ * with Origin, errors included, carries Access-Control-Allow-Origin for it, so that a browser SDK
+ * can read why it was refused (and not retry an invalid_credentials). CORS protects nothing here:
+ * what protects a workflow is its allowed_origins, which the gateway enforces itself (403).
  */
 export const cors = () =>
   createMiddleware<EdgeEnv>(async (c, next) => {
@@ -26,10 +27,8 @@ export const cors = () =>
       });
     }
     await next();
-    const allowed = c.get("corsOrigin");
-    if (allowed) {
-      c.res.headers.set("Access-Control-Allow-Origin", allowed);
-      c.res.headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
-      c.res.headers.append("Vary", "Origin");
-    }
+    if (origin === undefined) return;
+    c.res.headers.set("Access-Control-Allow-Origin", origin);
+    c.res.headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    c.res.headers.append("Vary", "Origin");
   });

@@ -64,8 +64,6 @@ export const rateLimit = () =>
         rememberWrong(credential.clientId, credential.proof.secretHash);
       throw new ApiError(result.code, DENIAL_MESSAGES[result.code]);
     }
-    if (credential.proof.kind !== "secret" && credential.proof.origin !== null)
-      c.set("corsOrigin", credential.proof.origin);
     const state = { limit: result.limit, remaining: result.remaining, resetAt: result.resetAt, now: result.now };
     if (!result.admitted) {
       const retryAfter = retryAfterSeconds(state);

@@ -37,7 +37,7 @@ describe("allowed_origins", () => {
     }
   });
 
-  it("an unlisted or missing Origin is 403 origin_not_allowed without Access-Control-Allow-Origin", async () => {
+  it("an unlisted or missing Origin is 403 origin_not_allowed, readable by the page that sent it", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client, { allowed_origins: [APP] });
     for (const origin of [
@@ -51,7 +51,9 @@ describe("allowed_origins", () => {
     ]) {
       const res = await fromOrigin(client.id, wf.id, origin);
       await expectError(res, 403, "origin_not_allowed");
-      expect(res.headers.get("Access-Control-Allow-Origin"), String(origin)).toBeNull();
+      // The refusal itself is readable (so an SDK reports it instead of retrying a network error).
+      expect(res.headers.get("Access-Control-Allow-Origin"), String(origin)).toBe(origin ?? null);
+      if (origin !== undefined) expectExposesRateHeaders(res);
     }
   });
 
@@ -95,14 +97,13 @@ describe("allowed_origins", () => {
     expect(server.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 
-  it("the origin check does not apply to secret-authenticated calls (backends), which get no CORS grant", async () => {
+  it("the origin check does not apply to secret-authenticated calls (backends)", async () => {
     const client = await createClient();
     await createWorkflow(client, { allowed_origins: [APP] });
     const res = await call("/v1/anything", {
       headers: { "X-Client-ID": client.id, "X-Client-Secret": client.secret, Origin: OTHER },
     });
     expect(res.status).toBe(200);
-    expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 
   it("a 429 for an allowed origin carries Access-Control-Allow-Origin, exposes Retry-After, and has the rate-limit headers", async () => {
@@ -116,19 +117,29 @@ describe("allowed_origins", () => {
     expectExposesRateHeaders(res);
     expect(Number(res.headers.get("Retry-After"))).toBe(err.retry_after);
     expect(res.headers.get("X-RateLimit-Remaining")).toBe("0");
-    // An unlisted origin at the same moment is still refused for its origin, without a grant.
+    // An unlisted origin at the same moment is still refused for its origin (and can read why).
     const refused = await fromOrigin(client.id, wf.id, OTHER);
     await expectError(refused, 403, "origin_not_allowed");
-    expect(refused.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(refused.headers.get("Access-Control-Allow-Origin")).toBe(OTHER);
   });
 
-  it("an inactive workflow's listed origin gets no CORS grant", async () => {
+  it("every error answer to a request with Origin carries Access-Control-Allow-Origin and X-Request-Id exposed", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client, { allowed_origins: [APP] });
     await patchWorkflow(wf.id, { status: "inactive" });
     const res = await fromOrigin(client.id, wf.id, APP);
     await expectError(res, 401, "workflow_inactive");
-    expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe(APP);
+    expect(listOf(res.headers.get("Access-Control-Expose-Headers"))).toContain("x-request-id");
+    for (const headers of [
+      { Origin: APP },
+      { Origin: APP, "X-Client-ID": "nafsi_live_nope" },
+      { Origin: APP, "X-Client-ID": client.id, "X-Client-Secret": client.secret, "X-Workflow-ID": wf.id },
+    ]) {
+      const refused = await call("/v1/anything", { headers });
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.headers.get("Access-Control-Allow-Origin")).toBe(APP);
+    }
     expect(await workflowOutcome(client.id, wf.id, { Origin: OTHER })).toBe("401 workflow_inactive");
   });
 });
