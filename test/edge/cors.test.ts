@@ -131,11 +131,12 @@ describe("allowed_origins", () => {
     await expectError(res, 401, "workflow_inactive");
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(APP);
     expect(listOf(res.headers.get("Access-Control-Expose-Headers"))).toContain("x-request-id");
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { Origin: APP },
       { Origin: APP, "X-Client-ID": "nafsi_live_nope" },
       { Origin: APP, "X-Client-ID": client.id, "X-Client-Secret": client.secret, "X-Workflow-ID": wf.id },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const refused = await call("/v1/anything", { headers });
       expect(refused.status).toBeGreaterThanOrEqual(400);
       expect(refused.headers.get("Access-Control-Allow-Origin")).toBe(APP);

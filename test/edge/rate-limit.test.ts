@@ -3,16 +3,15 @@
  * limit changes, refused requests not counting, and the rate-limit headers against the window the
  * client's Durable Object has persisted.
  */
-import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { manualClock } from "../support/clock";
 import {
-  authority,
   call,
   createClient,
   expectError,
   limitHeaders,
   patchClient,
-  sleep,
   storedWindow,
   withSecret,
 } from "../support/helpers";
@@ -235,27 +234,41 @@ describe("rate-limit headers", () => {
     expect(h.rateLimit).toBe(`"per-client";r=0;t=${h.retryAfter}`);
   });
 
-  it("a retry after Retry-After seconds is admitted (window seeded to free a slot within seconds)", async () => {
+  it("a retry after Retry-After seconds is admitted (on the object's clock, no sleeping)", async () => {
     const client = await createClient({ environment: "sandbox" });
-    expect((await withSecret(client.id, client.secret)).status).toBe(200);
-    // Replace the window with 10 admissions made 57.5 s ago, as a restarted object would read them.
-    const seededAt = Date.now() - 57_500;
-    await runInDurableObject(authority(client.id), (_instance, state) => {
-      state.storage.sql.exec("DELETE FROM window_hits");
-      for (let i = 0; i < 10; i++) state.storage.sql.exec("INSERT INTO window_hits (ts) VALUES (?)", seededAt);
-    });
-    await abortAllDurableObjects();
-
+    const clock = await manualClock(client.id);
+    for (let i = 0; i < 10; i++) {
+      expect((await withSecret(client.id, client.secret)).status).toBe(200);
+      clock.advance(1000); // one admission a second: they leave the window one by one
+    }
     const limited = await withSecret(client.id, client.secret);
     const h = limitHeaders(limited);
     const retryAfter = await expect429(limited, 10);
-    expect(h.reset).toBe(Math.ceil((seededAt + WINDOW_MS) / 1000));
-    expect(retryAfter).toBeLessThanOrEqual(3);
-
-    await sleep(retryAfter * 1000);
+    // The first admission (at start) leaves the window at start + 60 s; 10 s have passed.
+    expect(retryAfter).toBe(50);
+    expect(h.reset).toBe(Math.ceil((clock.now() + 50_000) / 1000));
+    clock.advance(retryAfter * 1000 - 1);
+    await expect429(await withSecret(client.id, client.secret), 10);
+    clock.advance(1);
     const retried = await withSecret(client.id, client.secret);
     expect(retried.status).toBe(200);
-    // All ten seeded admissions left together, so the retry is the only one in the window.
-    expect(limitHeaders(retried).remaining).toBe(9);
+    expect(limitHeaders(retried).remaining).toBe(0);
+  });
+
+  it("the window is exactly (t − 60 s, t]: an admission leaves it 60 s later to the millisecond", async () => {
+    const client = await createClient({ rate_limit: 3 });
+    const clock = await manualClock(client.id);
+    const start = clock.now();
+    for (const offset of [0, 10_000, 20_000]) {
+      clock.set(start + offset);
+      expect((await withSecret(client.id, client.secret)).status).toBe(200);
+    }
+    clock.set(start + 59_999);
+    await expect429(await withSecret(client.id, client.secret), 3);
+    clock.set(start + 60_000);
+    expect((await withSecret(client.id, client.secret)).status).toBe(200);
+    await expect429(await withSecret(client.id, client.secret), 3);
+    clock.set(start + 70_000);
+    expect((await withSecret(client.id, client.secret)).status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@
  * rate window, and every refusal (contract "Data plane").
  */
 import { describe, expect, it } from "vitest";
+import { manualClock } from "../support/clock";
 import { changeChar, unknownClientId } from "../support/admin";
 import {
   call,
@@ -13,7 +14,6 @@ import {
   patchWorkflow,
   regenerateSecret,
   revokeClient,
-  sleep,
   withSecret,
   withWorkflow,
 } from "../support/helpers";
@@ -205,16 +205,17 @@ describe("secret regeneration and re-keying", () => {
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
   });
 
-  it("with a 2 s grace period the workflow works until previous_secret_expires_at, then workflow_token_invalidated; re-key restores it", async () => {
+  it("with a 7-day grace period the workflow works until previous_secret_expires_at, to the millisecond, then workflow_token_invalidated; re-key restores it", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
-    const { secret, body } = await regenerateSecret(client.id, 2);
+    const clock = await manualClock(client.id);
+    const { secret, body } = await regenerateSecret(client.id, 7 * 86_400);
     const expiresAt = Date.parse(body.previous_secret_expires_at);
-    expect(expiresAt).toBeGreaterThan(Date.now());
+    expect(expiresAt).toBe(clock.now() + 7 * 86_400_000);
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
-    await sleep(500);
-    if (Date.now() < expiresAt - 200) expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
-    await sleep(Math.max(0, expiresAt - Date.now()) + 50);
+    clock.set(expiresAt - 1);
+    expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
+    clock.set(expiresAt);
     expect(await workflowOutcome(client.id, wf.id)).toBe("401 workflow_token_invalidated");
     expect((await patchWorkflow(wf.id, { client_secret: secret })).status).toBe(200);
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
@@ -223,9 +224,11 @@ describe("secret regeneration and re-keying", () => {
   it("a workflow re-keyed during the grace period keeps working after it ends", async () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
-    const { secret, body } = await regenerateSecret(client.id, 1);
+    const clock = await manualClock(client.id);
+    const { secret, body } = await regenerateSecret(client.id, 86_400);
+    clock.advance(3_600_000);
     expect((await patchWorkflow(wf.id, { client_secret: secret })).status).toBe(200);
-    await sleep(Math.max(0, Date.parse(body.previous_secret_expires_at) - Date.now()) + 50);
+    clock.set(Date.parse(body.previous_secret_expires_at) + 1);
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
   });
 

@@ -1,0 +1,31 @@
+/**
+ * Simulated time for a client's Durable Object: windows, grace periods and alerts are decided by
+ * the object's clock, so a test moves it instead of sleeping. The clock lives until the object is
+ * restarted (abortAllDurableObjects gives it the system clock again).
+ */
+import { runInDurableObject } from "cloudflare:test";
+import type { Clock } from "../../src/lib/clock";
+import type { ClientAuthority } from "../../src/object/client-authority";
+import { authority } from "./helpers";
+
+export class ManualClock implements Clock {
+  constructor(private t: number) {}
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(at: number): void {
+    this.t = at;
+  }
+}
+
+/** Gives the client's object a clock that only moves when the test says so. */
+export async function manualClock(clientId: string, start = Date.now()): Promise<ManualClock> {
+  const clock = new ManualClock(start);
+  await runInDurableObject(authority(clientId), (instance: ClientAuthority) => {
+    instance.clock = clock;
+  });
+  return clock;
+}
