@@ -4,10 +4,10 @@
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { manualClock } from "../support/clock";
 import {
   alertsOf,
   authority,
-  awayFromBoundary,
   breakChecksum,
   appWithEnv,
   createClient,
@@ -43,6 +43,17 @@ async function objectFailures(clientId: string, n: number): Promise<void> {
  * Moves the client's last alert of `type` back by more than an hour (as if an hour had passed),
  * then restarts the objects so the in-memory mirror of alert_last is read again from storage.
  */
+/**
+ * The object's clock, stopped in the middle of an hour, so a test's traffic shares one hour bucket.
+ * Never in the past: the flush alarm is set on this clock, and a past alarm would fire on its own.
+ */
+function midHour(clientId: string) {
+  const now = Date.now();
+  let at = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS / 2;
+  if (at < now + 60_000) at += HOUR_MS;
+  return manualClock(clientId, at);
+}
+
 const anHourLater = async (clientId: string, type: string) => {
   await runInDurableObject(authority(clientId), (_i, state) => {
     state.storage.sql.exec("UPDATE alert_last SET at = at - ? WHERE type = ?", HOUR_MS + 1, type);
@@ -197,8 +208,8 @@ describe("high_error_rate: over 5 % of at least 20 requests in 5 minutes not suc
 
 describe("unusual_usage: the last hour's requests exceed 3× the trailing 7-day hourly mean, and at least 100", () => {
   it("no history (mean 0): 99 requests → none; the 100th → one; more → still one", async () => {
-    await awayFromBoundary(HOUR_MS, 60_000);
     const c = await createClient({ rate_limit: 1000 });
+    await midHour(c.id);
     await admitted(c.id, c.secret, 99);
     expect(await flushAndList(c.id, "unusual_usage")).toEqual([]);
     await admitted(c.id, c.secret, 1);
@@ -210,11 +221,11 @@ describe("unusual_usage: the last hour's requests exceed 3× the trailing 7-day 
   }, 120_000);
 
   it("a 7-day mean of 40/hour: 120 requests (exactly 3×) → none; the 121st → one", async () => {
-    await awayFromBoundary(HOUR_MS, 60_000);
     const c = await createClient({ rate_limit: 1000 });
+    const clock = await midHour(c.id);
     // The object's own hourly history (what its flushes keep for this baseline): 168 hours × 40.
     await runInDurableObject(authority(c.id), (_i, state) => {
-      const currentHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+      const currentHour = Math.floor(clock.now() / HOUR_MS) * HOUR_MS;
       for (let h = 1; h <= 168; h++) {
         state.storage.sql.exec(
           "INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)",
@@ -255,9 +266,9 @@ describe("at most once per hour, across restarts", () => {
 
 describe("each type is limited separately, per client", () => {
   it("one client can hold one alert of each type at once; another client's alerts are its own", async () => {
-    await awayFromBoundary(HOUR_MS, 60_000);
     const a = await createClient({ rate_limit: 110 });
     const b = await createClient({ rate_limit: 110 });
+    await midHour(a.id);
     await admitted(a.id, a.secret, 100); // rate_limit_approaching (100 ≥ 99) and unusual_usage
     await objectFailures(a.id, 5); // failed_authentication, and 5 of 105 not successful
     await objectFailures(a.id, 1); // 6 of 106 > 5 %: high_error_rate
