@@ -62,21 +62,22 @@ describe("Nafsi against the gateway", () => {
   it("turns each data-plane error the gateway gives into a NafsiError with its code, status and request ID", async () => {
     const c = await newClient("production", ["https://app.example.com"]);
     const fake = Nafsi.init({ clientId: c.client.id, clientSecret: "sk_live_madeup0000000000000000000000", baseUrl });
-    const cases: [string, number, Promise<unknown>][] = [
-      ["invalid_credentials", 401, fake.request("/v1/a", { method: "POST" })],
+    // Thunks: a request started before its turn could reject before anything awaits it.
+    const cases: [string, number, () => Promise<unknown>][] = [
+      ["invalid_credentials", 401, () => fake.request("/v1/a", { method: "POST" })],
       [
         "invalid_request",
         400,
-        c.withSecret().request("/v1/a", { method: "POST", headers: { "X-Workflow-ID": c.workflow.id } }),
+        () => c.withSecret().request("/v1/a", { method: "POST", headers: { "X-Workflow-ID": c.workflow.id } }),
       ],
       [
         "origin_not_allowed",
         403,
-        c.withWorkflow().request("/v1/a", { method: "POST", headers: { Origin: "https://evil.example.com" } }),
+        () => c.withWorkflow().request("/v1/a", { method: "POST", headers: { Origin: "https://evil.example.com" } }),
       ],
     ];
-    for (const [code, status, promise] of cases) {
-      const error = await refusal(promise);
+    for (const [code, status, send] of cases) {
+      const error = await refusal(send());
       expect({ code: error.code, status: error.status }).toEqual({ code, status });
       expect(error.requestId).toBeTruthy();
       expect(error.message).toBeTruthy();
