@@ -9,7 +9,14 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const wrangler = require.resolve("wrangler/bin/wrangler.js");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// Offline: no metrics, no fetch of Cloudflare's Request.cf data (miniflare uses a local default),
+// no update check in wrangler's banner (README "Toolchain").
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+};
 const random = (prefix = "") => prefix + randomBytes(32).toString("base64url");
 
 /** The secrets `npm start` makes. CREDENTIAL_TAG_KEY keys every ID's and secret's tag: keep it. */

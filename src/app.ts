@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { requestId } from "hono/request-id";
 import type { BaseEnv } from "./lib/context";
 import { handleError, handleNotFound } from "./lib/error-handler";
 import { adminApi } from "./admin/api";
@@ -9,6 +8,7 @@ import { healthRoutes } from "./site/health";
 import { sdkScriptRoutes } from "./site/sdk-script";
 import { consoleRoutes } from "./site/console";
 import { validationHook } from "./lib/validation";
+import { requestId } from "./lib/request-id";
 
 const OPENAPI_CONFIG = {
   openapi: "3.1.0",

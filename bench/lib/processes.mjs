@@ -9,7 +9,15 @@ const children = new Set();
 export const workerdPids = new Set();
 
 export function wranglerEnv() {
-  return { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_HIDE_BANNER: "true",
+    CI: "true",
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+  };
 }
 
 export function startChild(argv, options = {}) {

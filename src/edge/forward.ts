@@ -64,6 +64,11 @@ export const forward = () => async (c: Context<EdgeEnv>) => {
   if (credential.workflowId) headers.set("X-Nafsi-Workflow-Id", credential.workflowId);
   else headers.delete("X-Nafsi-Workflow-Id");
   headers.set("X-Request-Id", c.get("requestId"));
+  // The caller's own ID goes on under its own name, only if it passed validation; a caller cannot
+  // set this header directly either.
+  const callerRequestId = c.get("callerRequestId");
+  if (callerRequestId) headers.set("X-Caller-Request-Id", callerRequestId);
+  else headers.delete("X-Caller-Request-Id");
 
   const timeout = Number(c.env.UPSTREAM_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
   // The timeout bounds the wait for the upstream's answer (its status and headers), not the

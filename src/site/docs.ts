@@ -1,17 +1,95 @@
 import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+
+/** The subset of JSON Schema the API's zod schemas produce. */
+interface Schema {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  description?: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  maxItems?: number;
+  anyOf?: Schema[];
+}
 
 interface Operation {
   summary?: string;
   description?: string;
   tags?: string[];
   parameters?: { name: string; in: string; required?: boolean; schema?: { type?: string }; description?: string }[];
-  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
   responses?: Record<string, { description?: string }>;
 }
 type Doc = {
   info: { title: string; version: string; description?: string };
   paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Schema> };
 };
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!,
+  );
+}
+
+/** The one piece of markdown the descriptions use: `code`. Escaped first, so text is never markup. */
+export function inlineMarkdown(text: string | undefined): HtmlEscapedString | Promise<HtmlEscapedString> {
+  return raw(escapeHtml(text ?? "").replace(/`([^`]+)`/g, "<code>$1</code>"));
+}
+
+/** A schema with its $ref followed (to the document's components), at most a few levels deep. */
+function resolve(doc: Doc, schema: Schema, depth = 0): Schema {
+  if (!schema.$ref || depth > 8) return schema;
+  const name = schema.$ref.replace(/^#\/components\/schemas\//, "");
+  const target = doc.components?.schemas?.[name];
+  return target ? resolve(doc, target, depth + 1) : schema;
+}
+
+/** E.g. "integer, 1..1000", "one of "production", "sandbox"", "array (at most 50 items) of string, at most 300 characters". */
+function describeType(doc: Doc, schema: Schema): string {
+  const s = resolve(doc, schema);
+  if (s.enum) return `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (s.anyOf) return s.anyOf.map((alt) => describeType(doc, alt)).join(" or ");
+  const type = [s.type ?? "any"].flat().join(" or ");
+  if (type === "array" && s.items) {
+    const most = s.maxItems !== undefined ? ` (at most ${s.maxItems} items)` : "";
+    return `array${most} of ${describeType(doc, s.items)}`;
+  }
+  const [min, max] = type === "string" ? [s.minLength, s.maxLength] : [s.minimum, s.maximum];
+  const range =
+    min !== undefined && max !== undefined
+      ? `${min}..${max}`
+      : max !== undefined
+        ? `at most ${max}`
+        : min !== undefined
+          ? `at least ${min}`
+          : "";
+  const unit = range && type === "string" ? " characters" : "";
+  return range ? `${type}, ${range}${unit}` : type;
+}
+
+/** A request body as the list of its fields (the referenced schema's, not its $ref). */
+function bodyFields(doc: Doc, schema: Schema) {
+  const s = resolve(doc, schema);
+  const required = new Set(s.required ?? []);
+  return Object.entries(s.properties ?? {}).map(([name, prop]) => {
+    const p = resolve(doc, prop);
+    return html`<li>
+      <code>${name}</code> (${describeType(doc, p)}${required.has(name) ? ", required" : ""}${
+        p.default !== undefined ? html`, default <code>${JSON.stringify(p.default)}</code>` : ""
+      })
+      ${inlineMarkdown(p.description)}
+    </li>`;
+  });
+}
 
 /**
  * A self-contained HTML reference rendered from the OpenAPI document itself (no CDN script: the
@@ -21,16 +99,19 @@ export function renderDocs(doc: Doc) {
   const sections = Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => {
       const params = (op.parameters ?? []).map(
-        (p) => html`<li><code>${p.name}</code> (${p.in}${p.required ? ", required" : ""}) ${p.description ?? ""}</li>`,
+        (p) =>
+          html`<li>
+            <code>${p.name}</code> (${p.in}${p.required ? ", required" : ""}) ${inlineMarkdown(p.description)}
+          </li>`,
       );
       const body = op.requestBody?.content?.["application/json"]?.schema;
       const responses = Object.entries(op.responses ?? {}).map(
-        ([status, r]) => html`<li><code>${status}</code> ${r.description ?? ""}</li>`,
+        ([status, r]) => html`<li><code>${status}</code> ${inlineMarkdown(r.description)}</li>`,
       );
       return html`<section>
         <h3><span class="m">${method.toUpperCase()}</span> <code>${path}</code></h3>
-        <p><strong>${op.summary ?? ""}</strong></p>
-        ${op.description ? html`<p>${op.description}</p>` : ""}
+        <p><strong>${inlineMarkdown(op.summary)}</strong></p>
+        ${op.description ? html`<p>${inlineMarkdown(op.description)}</p>` : ""}
         ${
           params.length
             ? html`<h4>Parameters</h4>
@@ -42,7 +123,9 @@ export function renderDocs(doc: Doc) {
         ${
           body
             ? html`<h4>Body</h4>
-                <pre>${JSON.stringify(body, null, 2)}</pre>`
+                <ul>
+                  ${bodyFields(doc, body)}
+                </ul>`
             : ""
         }
         <h4>Responses</h4>
@@ -65,7 +148,7 @@ export function renderDocs(doc: Doc) {
       </head>
       <body>
         <h1>${doc.info.title} <small>${doc.info.version}</small></h1>
-        <p>${doc.info.description ?? ""}</p>
+        <p>${inlineMarkdown(doc.info.description)}</p>
         <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
         ${sections}
       </body>

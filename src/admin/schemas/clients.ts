@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { Cursor, IsoTime, Limit } from "./common";
+import { Cursor, IsoTime, Limit, text } from "./common";
 
-const Name = z.string().trim().min(1).max(200).openapi({ example: "Production iOS App" });
+const Name = text().trim().min(1).max(200).openapi({ example: "Production iOS App" });
 const Environment = z.enum(["production", "sandbox"]);
 const RateLimit = z
   .number()
@@ -34,8 +34,7 @@ export const ClientSchema = z
   .openapi("Client");
 
 export const ClientIdParam = z.object({
-  client_id: z
-    .string()
+  client_id: text()
     .max(200)
     .openapi({ param: { name: "client_id", in: "path" } }),
 });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Cursor, IsoTime, Limit } from "./common";
+import { Cursor, IsoTime, Limit, text } from "./common";
 
 export const UsageQuery = z.strictObject({
   days: z.coerce
@@ -43,7 +43,7 @@ export const UsageSchema = z
 const AlertType = z.enum(["rate_limit_approaching", "high_error_rate", "failed_authentication", "unusual_usage"]);
 
 export const AlertsQuery = z.strictObject({
-  client_id: z.string().max(200).optional(),
+  client_id: text().max(200).optional(),
   type: AlertType.optional(),
   limit: Limit,
   cursor: Cursor,
@@ -65,7 +65,7 @@ export const AlertList = z
   .openapi("AlertList");
 
 export const AuditQuery = z.strictObject({
-  target_id: z.string().max(200).optional(),
+  target_id: text().max(200).optional(),
   limit: Limit,
   cursor: Cursor,
 });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Cursor, IsoTime, Limit } from "./common";
+import { Cursor, IsoTime, Limit, text } from "./common";
 
 const MAX_ORIGINS = 50;
 
@@ -10,8 +10,7 @@ const MAX_ORIGINS = 50;
 const ORIGIN_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
 
 /** A browser origin exactly as browsers send it: scheme://host[:port], nothing after. */
-const Origin = z
-  .string()
+const Origin = text()
   .max(300)
   .refine(
     (value) => {
@@ -39,9 +38,8 @@ const AllowedOrigins = z
   .transform((origins) => [...new Set(origins)])
   .openapi({ description: "Browser origins allowed to use this workflow. Empty: any origin." });
 
-const Name = z.string().trim().min(1).max(200).openapi({ example: "Onboarding KYC" });
-const ClientSecret = z
-  .string()
+const Name = text().trim().min(1).max(200).openapi({ example: "Onboarding KYC" });
+const ClientSecret = text({ keepControls: true })
   .max(200)
   .openapi({ description: "The client's current secret (proves ownership; never stored or returned)." });
 
@@ -60,15 +58,14 @@ export const WorkflowSchema = z
   .openapi("Workflow");
 
 export const WorkflowIdParam = z.object({
-  workflow_id: z
-    .string()
+  workflow_id: text()
     .max(200)
     .openapi({ param: { name: "workflow_id", in: "path" } }),
 });
 
 export const CreateWorkflowBody = z
   .strictObject({
-    client_id: z.string().max(200),
+    client_id: text().max(200),
     client_secret: ClientSecret,
     name: Name,
     allowed_origins: AllowedOrigins.optional(),
@@ -89,7 +86,7 @@ export const PatchWorkflowBody = z
   .openapi("PatchWorkflow");
 
 export const ListWorkflowsQuery = z.strictObject({
-  client_id: z.string().max(200).optional(),
+  client_id: text().max(200).optional(),
   limit: Limit,
   cursor: Cursor,
 });

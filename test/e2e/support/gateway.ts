@@ -36,7 +36,15 @@ export async function startGateway(): Promise<Gateway> {
       .join(""),
     { mode: 0o600 },
   );
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
+  // No metrics, no Request.cf download, no update check (the banner's): nothing leaves the machine.
+  const env = {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_HIDE_BANNER: "true",
+    CI: "true",
+    NO_COLOR: "1",
+  };
 
   const migrate = spawnSync(
     process.execPath,
