@@ -1,18 +1,18 @@
 import { createMiddleware } from "hono/factory";
-import { type HygieneSettings, hygieneSettings } from "../domain/secret-hygiene";
+import { secretMaxAgeDays } from "../domain/secret-hygiene";
 import { configRefusal } from "../lib/config-refusal";
 import type { AdminEnv } from "./context";
 
-/** The secret-hygiene settings, or the 503 that an invalid one makes of every admin call. */
-export function hygieneOf(env: Env): HygieneSettings {
-  const settings = hygieneSettings(env);
-  if (!settings.ok) throw configRefusal(settings.problem);
-  return settings.value;
+/** SECRET_MAX_AGE_DAYS, or the 503 that an invalid value makes of every admin call. */
+export function secretMaxAgeOf(env: Env): number {
+  const setting = secretMaxAgeDays(env);
+  if (!setting.ok) throw configRefusal(setting);
+  return setting.value;
 }
 
 /** Every client the API shows carries rotation_due_at, so the admin API needs the setting first. */
 export const requireHygieneConfig = () =>
   createMiddleware<AdminEnv>(async (c, next) => {
-    hygieneOf(c.env);
+    secretMaxAgeOf(c.env);
     await next();
   });

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { rotationDueAt } from "../domain/secret-hygiene";
 import type { ClientRow } from "../storage/schema";
-import { hygieneOf } from "./hygiene-config";
+import { secretMaxAgeOf } from "./hygiene-config";
 import { iso } from "../lib/time";
 import type { ClientSchema } from "./schemas/clients";
 
@@ -20,7 +20,7 @@ export function presentClient(row: ClientRow, env: Env): z.infer<typeof ClientSc
     last_used_at: iso(row.lastUsedAt),
     secret_rotated_at: iso(row.secretRotatedAt),
     previous_secret_expires_at: iso(row.previousSecretExpiresAt),
-    rotation_due_at: new Date(rotationDueAt(row, hygieneOf(env).secretMaxAgeDays)).toISOString(),
+    rotation_due_at: new Date(rotationDueAt(row, secretMaxAgeOf(env))).toISOString(),
     revoked_at: iso(row.revokedAt),
   };
 }

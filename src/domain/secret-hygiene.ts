@@ -14,45 +14,46 @@ export const ROTATION_REMINDER_INTERVAL_MS = 7 * DAY_MS;
 
 export type LeakedSecretAction = "alert" | "deactivate";
 
-export interface HygieneSettings {
-  secretMaxAgeDays: number;
-  leakedSecretAction: LeakedSecretAction;
-}
-
 export interface HygieneConfig {
   SECRET_MAX_AGE_DAYS?: unknown;
   LEAKED_SECRET_ACTION?: unknown;
 }
 
+export type Setting<T> = { ok: true; value: T } | { ok: false; variable: string; problem: string };
+
+const unset = (value: unknown) => value === undefined || value === null || String(value).trim() === "";
+/** The offending value, for the log line (settings are not secrets, but a stray paste may be long). */
+const shown = (value: unknown) => JSON.stringify(String(value).slice(0, 40));
+
 /**
- * The settings, or the problem with them. An unset or empty value takes its default; any other
- * invalid value is refused rather than silently replaced, since an operator who wrote
- * SECRET_MAX_AGE_DAYS = 900 (or "deactivte") expects that setting, not the default.
+ * SECRET_MAX_AGE_DAYS: unset or empty takes the default; any other invalid value is refused rather
+ * than silently replaced, since an operator who wrote 900 (or "90d") expects that setting.
  */
-export function hygieneSettings(
-  env: HygieneConfig,
-): { ok: true; value: HygieneSettings } | { ok: false; problem: string } {
-  const rawAge = env.SECRET_MAX_AGE_DAYS;
-  let secretMaxAgeDays = DEFAULT_SECRET_MAX_AGE_DAYS;
-  if (rawAge !== undefined && rawAge !== null && String(rawAge).trim() !== "") {
-    const text = String(rawAge).trim();
-    const [min, max] = SECRET_MAX_AGE_RANGE;
-    const value = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
-    if (!(value >= min && value <= max)) {
-      return { ok: false, problem: `SECRET_MAX_AGE_DAYS must be a whole number of days from ${min} to ${max}.` };
-    }
-    secretMaxAgeDays = value;
-  }
-  const rawAction = env.LEAKED_SECRET_ACTION;
-  let leakedSecretAction: LeakedSecretAction = "alert";
-  if (rawAction !== undefined && rawAction !== null && String(rawAction).trim() !== "") {
-    const text = String(rawAction).trim();
-    if (text !== "alert" && text !== "deactivate") {
-      return { ok: false, problem: 'LEAKED_SECRET_ACTION must be "alert" or "deactivate".' };
-    }
-    leakedSecretAction = text;
-  }
-  return { ok: true, value: { secretMaxAgeDays, leakedSecretAction } };
+export function secretMaxAgeDays(env: HygieneConfig): Setting<number> {
+  const raw = env.SECRET_MAX_AGE_DAYS;
+  if (unset(raw)) return { ok: true, value: DEFAULT_SECRET_MAX_AGE_DAYS };
+  const text = String(raw).trim();
+  const [min, max] = SECRET_MAX_AGE_RANGE;
+  const value = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (value >= min && value <= max) return { ok: true, value };
+  return {
+    ok: false,
+    variable: "SECRET_MAX_AGE_DAYS",
+    problem: `SECRET_MAX_AGE_DAYS is ${shown(raw)}; it must be a whole number of days from ${min} to ${max}.`,
+  };
+}
+
+/** LEAKED_SECRET_ACTION: "alert" (the default) or "deactivate"; anything else is refused. */
+export function leakedSecretAction(env: HygieneConfig): Setting<LeakedSecretAction> {
+  const raw = env.LEAKED_SECRET_ACTION;
+  if (unset(raw)) return { ok: true, value: "alert" };
+  const text = String(raw).trim();
+  if (text === "alert" || text === "deactivate") return { ok: true, value: text };
+  return {
+    ok: false,
+    variable: "LEAKED_SECRET_ACTION",
+    problem: `LEAKED_SECRET_ACTION is ${shown(raw)}; it must be "alert" or "deactivate".`,
+  };
 }
 
 /** When the client's current secret should be replaced: its creation (or last rotation) plus the maximum age. */

@@ -14,7 +14,11 @@ export function logConfigProblem(problem: string): void {
   log("error", "config_invalid", { problem });
 }
 
-export function configRefusal(problem: string): ApiError {
-  logConfigProblem(problem);
-  return new ApiError("service_unavailable", `The gateway is misconfigured: ${problem}`);
+/** The 503 answer names the setting only; its value and the rule are in the log line. */
+export function configRefusal(setting: { variable: string; problem: string }): ApiError {
+  logConfigProblem(setting.problem);
+  return new ApiError(
+    "service_unavailable",
+    `The gateway is misconfigured: ${setting.variable} is not valid (the operator's log says why).`,
+  );
 }

@@ -6,7 +6,7 @@
  * webhook) and holds the client's current row, so a regeneration racing the cron is never reminded
  * of. D1's filter only saves calls: the object applies the weekly rule again on its own record.
  */
-import { ROTATION_REMINDER_INTERVAL_MS, hygieneSettings } from "../domain/secret-hygiene";
+import { ROTATION_REMINDER_INTERVAL_MS, secretMaxAgeDays } from "../domain/secret-hygiene";
 import { logConfigProblem } from "../lib/config-refusal";
 import { describeError, log } from "../lib/log";
 import { DAY_MS } from "../lib/time";
@@ -35,12 +35,12 @@ async function candidates(db: D1Database, now: number, maxAgeDays: number, after
 }
 
 export async function runRotationReminders(env: Env, now: number): Promise<{ asked: number; reminded: number }> {
-  const settings = hygieneSettings(env);
-  if (!settings.ok) {
-    logConfigProblem(settings.problem);
+  const setting = secretMaxAgeDays(env);
+  if (!setting.ok) {
+    logConfigProblem(setting.problem);
     return { asked: 0, reminded: 0 };
   }
-  const maxAgeDays = settings.value.secretMaxAgeDays;
+  const maxAgeDays = setting.value;
   let asked = 0;
   let reminded = 0;
   try {

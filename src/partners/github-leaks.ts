@@ -12,7 +12,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { credentialsOf, lastFour, TagKeyMissing } from "../domain/credentials";
 import { sha256Hex } from "../domain/hash";
-import { hygieneSettings } from "../domain/secret-hygiene";
+import { type LeakedSecretAction, leakedSecretAction } from "../domain/secret-hygiene";
 import { configRefusal } from "../lib/config-refusal";
 import type { BaseEnv } from "../lib/context";
 import { ApiError } from "../lib/errors";
@@ -76,15 +76,15 @@ leakRoutes.post("/leaks/github", async (c) => {
   if (!(await verifySignature(keys.keys, signature, body))) throw invalidSignature("The signature does not verify.");
 
   // ---- signed by GitHub from here on ----
-  const settings = hygieneSettings(c.env);
-  if (!settings.ok) throw configRefusal(settings.problem);
+  const action = leakedSecretAction(c.env);
+  if (!action.ok) throw configRefusal(action);
   const report = parseReport(body);
   const audit: AuditContext = {
     actor: LEAK_REPORTER,
     ip: c.req.header("CF-Connecting-IP") ?? null,
     requestId: c.get("requestId") ?? null,
   };
-  const labels = await labelTokens(c.env, report, settings.value.leakedSecretAction, audit);
+  const labels = await labelTokens(c.env, report, action.value, audit);
   const feedback = await Promise.all(
     report.map(async (t) => {
       const hash = await sha256Hex(t.token);
@@ -107,7 +107,7 @@ type Candidate =
 async function labelTokens(
   env: Env,
   report: ReportedToken[],
-  action: "alert" | "deactivate",
+  action: LeakedSecretAction,
   audit: AuditContext,
 ): Promise<Map<string, LeakLabel>> {
   let credentials;
