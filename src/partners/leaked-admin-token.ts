@@ -4,9 +4,10 @@
  * unique index on secret_hash, audit entries of the admin plane with client_id ''), in plain SQL so
  * that it does not depend on that branch's modules.
  *
- * TODO(lead, at the merge of `tokens`): replace the body with the tokens branch's own storage calls
- * (src/storage/admin-tokens.ts: tokenBySecretHash + revokeToken, passing `details`), so that one
- * place revokes tokens, and drop the skip in test/partners/github-leaks.test.ts ("admin token").
+ * TODO(lead, at the merge of `tokens`): optionally replace the body with that branch's storage
+ * calls (src/storage/admin-tokens.ts: tokenBySecretHash + revokeToken) so that one place revokes
+ * tokens. Checked against its work in progress: with it merged, the "admin token" test in
+ * test/partners/github-leaks.test.ts runs (it skips while POST /admin/tokens does not exist) and passes.
  */
 import { newOpaqueId } from "../domain/credentials";
 import type { AuditContext, LeakLabel } from "../object/protocol";
