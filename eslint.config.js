@@ -4,7 +4,7 @@ import prettier from "eslint-config-prettier";
 
 /**
  * The layers, by where code runs (README "Layout"): imports only point down.
- *   entry (index, app) → edge | admin | site → object → storage → domain → lib
+ *   entry (index, app) → edge | admin | partners | site → object → storage → domain → lib
  * The edge and the admin API reach a client's Durable Object only through its protocol and stub.
  */
 const room = (name) => `(^|/)${name}(/|$)`;
@@ -36,6 +36,19 @@ const layers = [
     ),
   },
   {
+    // Endpoints for partners (GitHub secret scanning): like the admin API, they reach a client's
+    // Durable Object only through its protocol and stub.
+    files: ["src/partners/**/*.ts"],
+    rules: forbid(
+      "Partner endpoints import only the object's protocol and stub, storage, domain and lib.",
+      ENTRY,
+      room("edge"),
+      room("admin"),
+      room("site"),
+      OBJECT_INTERNALS,
+    ),
+  },
+  {
     files: ["src/site/**/*.ts"],
     rules: forbid(
       "Public pages import only storage, domain and lib.",
@@ -49,6 +62,7 @@ const layers = [
     files: ["src/object/**/*.ts"],
     rules: forbid(
       "The Durable Object never imports the edge, the admin API or the pages.",
+      room("partners"),
       ENTRY,
       room("edge"),
       room("admin"),
@@ -59,6 +73,7 @@ const layers = [
     files: ["src/storage/**/*.ts"],
     rules: forbid(
       "Storage imports only domain and lib.",
+      room("partners"),
       ENTRY,
       room("edge"),
       room("admin"),
@@ -70,6 +85,7 @@ const layers = [
     files: ["src/domain/**/*.ts"],
     rules: forbid(
       "The domain is pure: it imports nothing of ours but lib.",
+      room("partners"),
       ENTRY,
       room("edge"),
       room("admin"),
@@ -82,6 +98,7 @@ const layers = [
     files: ["src/lib/**/*.ts"],
     rules: forbid(
       "lib is the bottom layer: it imports nothing of ours.",
+      room("partners"),
       ENTRY,
       room("edge"),
       room("admin"),

@@ -7,6 +7,7 @@ import { renderDocs } from "./site/docs";
 import { healthRoutes } from "./site/health";
 import { sdkScriptRoutes } from "./site/sdk-script";
 import { consoleRoutes } from "./site/console";
+import { leakRoutes } from "./partners/github-leaks";
 import { validationHook } from "./lib/validation";
 import { requestId } from "./lib/request-id";
 
@@ -30,6 +31,7 @@ export function createApp() {
   app.route("/", sdkScriptRoutes);
   app.route("/", consoleRoutes);
   app.route("/", adminApi);
+  app.route("/", leakRoutes);
   app.route("/", dataPlane);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer" });

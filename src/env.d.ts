@@ -12,5 +12,7 @@ declare namespace Cloudflare {
     ALERT_WEBHOOK_URL?: string;
     ALERT_WEBHOOK_SECRET?: string;
     UPSTREAM_TIMEOUT_MS?: string;
+    /** GitHub's secret-scanning key document; unset: GitHub's published list (README "Secret hygiene"). */
+    SECRET_SCANNING_KEYS?: string;
   }
 }

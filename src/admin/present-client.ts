@@ -1,10 +1,12 @@
 import type { z } from "@hono/zod-openapi";
+import { rotationDueAt } from "../domain/secret-hygiene";
 import type { ClientRow } from "../storage/schema";
+import { secretMaxAgeOf } from "./hygiene-config";
 import { iso } from "../lib/time";
 import type { ClientSchema } from "./schemas/clients";
 
 /** The only way a client row leaves the gateway: hashes are not among the fields. */
-export function presentClient(row: ClientRow): z.infer<typeof ClientSchema> {
+export function presentClient(row: ClientRow, env: Env): z.infer<typeof ClientSchema> {
   return {
     id: row.id,
     name: row.name,
@@ -18,6 +20,7 @@ export function presentClient(row: ClientRow): z.infer<typeof ClientSchema> {
     last_used_at: iso(row.lastUsedAt),
     secret_rotated_at: iso(row.secretRotatedAt),
     previous_secret_expires_at: iso(row.previousSecretExpiresAt),
+    rotation_due_at: new Date(rotationDueAt(row, secretMaxAgeOf(env))).toISOString(),
     revoked_at: iso(row.revokedAt),
   };
 }

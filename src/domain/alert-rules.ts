@@ -2,7 +2,13 @@
  * When each alert type fires (shared/contract.md "Usage, alerts and audit"). Pure: the client's
  * Durable Object supplies the figures and enforces "at most once per hour per client and type".
  */
-export type AlertType = "rate_limit_approaching" | "high_error_rate" | "failed_authentication" | "unusual_usage";
+export type AlertType =
+  | "rate_limit_approaching"
+  | "high_error_rate"
+  | "failed_authentication"
+  | "unusual_usage"
+  | "secret_rotation_due"
+  | "secret_leaked";
 
 export const ALERT_COOLDOWN_MS = 3_600_000;
 export const FAILED_AUTH_THRESHOLD = 5;

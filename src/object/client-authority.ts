@@ -10,6 +10,8 @@ import { ClientMutations } from "./client-mutations";
 import { ClientState } from "./client-state";
 import { WorkflowMutations } from "./workflow-mutations";
 import { Flusher } from "./flusher";
+import { LeakActions } from "./leak-actions";
+import { RotationReminder } from "./rotation-reminder";
 import type {
   AdmitRequest,
   AdmitResult,
@@ -17,6 +19,8 @@ import type {
   Completion,
   DenialCode,
   FailedAuthEvent,
+  LeakLabel,
+  LeakReport,
   NewWorkflow,
   WorkflowPatch,
 } from "./protocol";
@@ -46,6 +50,8 @@ export class ClientAuthority extends DurableObject<Env> {
   private readonly clients: ClientMutations;
   private readonly workflows: WorkflowMutations;
   private traffic: Traffic | null = null;
+  private readonly leaks: LeakActions;
+  private readonly reminder: RotationReminder;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,6 +60,10 @@ export class ClientAuthority extends DurableObject<Env> {
     this.flusher = new Flusher(ctx.storage, () => this.env, this.now);
     this.clients = new ClientMutations(this.state, () => this.env, this.now);
     this.workflows = new WorkflowMutations(this.state, () => this.env, this.now);
+    const outbox = () => this.trafficOf().outbox;
+    const schedule = () => this.flusher.schedule();
+    this.leaks = new LeakActions(this.state, () => this.env, this.now, outbox, schedule);
+    this.reminder = new RotationReminder(ctx.storage.sql, this.state, () => this.env, this.now, outbox, schedule);
     if (this.state.client) this.trafficOf();
   }
 
@@ -151,6 +161,18 @@ export class ClientAuthority extends DurableObject<Env> {
     audit: AuditContext,
   ): Promise<Outcome<WorkflowRow>> {
     return this.ctx.blockConcurrencyWhile(() => this.workflows.update(clientId, workflowId, patch, audit));
+  }
+
+  // ---- secret hygiene -----------------------------------------------------------------------
+
+  /** A leak report naming one of this client's secrets (by hash); applied before it answers. */
+  reportLeakedSecret(clientId: string, report: LeakReport, audit: AuditContext): Promise<LeakLabel> {
+    return this.ctx.blockConcurrencyWhile(() => this.leaks.report(clientId, report, audit));
+  }
+
+  /** The daily cron's question: raise `secret_rotation_due` now? True when it was raised. */
+  remindRotation(clientId: string, maxAgeDays: number): Promise<boolean> {
+    return this.ctx.blockConcurrencyWhile(() => this.reminder.remind(clientId, maxAgeDays));
   }
 
   // ---- internals ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 import type { CredentialProof, DenialCode, WorkflowState } from "../domain/admission";
 import type { ClientPatch, NewSecret } from "../domain/client-rules";
 import type { Environment } from "../domain/credentials";
+import type { LeakedSecretAction } from "../domain/secret-hygiene";
 
 export type { ClientPatch, CredentialProof, DenialCode, NewSecret, WorkflowState };
 
@@ -80,3 +81,19 @@ export interface WorkflowPatch {
   /** Present for a re-key: the SHA-256 of the secret the admin pasted. */
   secretHash?: string;
 }
+
+// ---- secret hygiene --------------------------------------------------------------------------
+
+/** A client secret reported public (GitHub secret scanning): the hash of the reported token. */
+export interface LeakReport {
+  secretHash: string;
+  /** The reported token's last four characters (a previous secret's are not stored anywhere else). */
+  secretLastFour: string;
+  url: string;
+  source: string;
+  /** LEAKED_SECRET_ACTION: also deactivate the client when its current secret leaked. */
+  action: LeakedSecretAction;
+}
+
+/** GitHub's feedback label: the token is one of ours that still authenticates, or it is not. */
+export type LeakLabel = "true_positive" | "false_positive";

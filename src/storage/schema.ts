@@ -32,6 +32,9 @@ export const clients = sqliteTable(
     index("clients_created_idx").on(t.createdAt, t.id),
     index("clients_status_created_idx").on(t.status, t.createdAt, t.id),
     index("clients_environment_created_idx").on(t.environment, t.createdAt, t.id),
+    // A leak report names a secret, not a client: these find its client without a scan.
+    index("clients_secret_hash_idx").on(t.secretHash),
+    index("clients_previous_secret_hash_idx").on(t.previousSecretHash),
   ],
 );
 

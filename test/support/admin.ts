@@ -21,6 +21,7 @@ export const CLIENT_FIELDS = [
   "secret_rotated_at",
   "previous_secret_expires_at",
   "revoked_at",
+  "rotation_due_at",
 ].sort();
 
 const TIME_FIELDS = [
@@ -53,6 +54,7 @@ export function expectClientShape(client: any): void {
     }
   }
   expect(client.created_at).not.toBeNull();
+  expect(client.rotation_due_at).toMatch(ISO_UTC);
   expect(client.updated_at).not.toBeNull();
 }
 

@@ -57,7 +57,7 @@ clientRoutes.openapi(
     const secret = await credentials.newClientSecret(body.environment);
     const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), Date.now()));
     const created = unwrap(await authorityFor(c.env, id).createClient(row, auditContextOf(c)));
-    return c.json({ client: presentClient(created), client_secret: secret }, 201, NO_STORE);
+    return c.json({ client: presentClient(created, c.env), client_secret: secret }, 201, NO_STORE);
   },
 );
 
@@ -87,7 +87,7 @@ clientRoutes.openapi(
       .orderBy(...order)
       .limit(q.limit + 1);
     const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.createdAt, id: r.id }));
-    return c.json({ clients: items.map(presentClient), next_cursor }, 200);
+    return c.json({ clients: items.map((r) => presentClient(r, c.env)), next_cursor }, 200);
   },
 );
 
@@ -105,7 +105,7 @@ clientRoutes.openapi(getClient, async (c) => {
   const { client_id } = c.req.valid("param");
   const row = await database(c.env.DB).select().from(clients).where(eq(clients.id, client_id)).get();
   if (!row) throw new ApiError("not_found", "No such client.");
-  return c.json({ client: presentClient(row) }, 200);
+  return c.json({ client: presentClient(row, c.env) }, 200);
 });
 
 clientRoutes.openapi(
@@ -127,7 +127,7 @@ clientRoutes.openapi(
     const patch = c.req.valid("json");
     await environmentOf(c.env, client_id);
     const row = unwrap(await authorityFor(c.env, client_id).updateClient(client_id, patch, auditContextOf(c)));
-    return c.json({ client: presentClient(row) }, 200);
+    return c.json({ client: presentClient(row, c.env) }, 200);
   },
   patchHook(IMMUTABLE_CLIENT_FIELDS),
 );
@@ -151,7 +151,7 @@ clientRoutes.openapi(
     const environment = await environmentOf(c.env, client_id);
     const secret = await (await adminCredentials(c.env)).newClientSecret(environment);
     const row = unwrap(await stub.regenerateSecret(client_id, await hashNewSecret(secret), grace, auditContextOf(c)));
-    const client = presentClient(row);
+    const client = presentClient(row, c.env);
     return c.json(
       { client, client_secret: secret, previous_secret_expires_at: client.previous_secret_expires_at },
       200,
@@ -175,7 +175,7 @@ clientRoutes.openapi(
     const { client_id } = c.req.valid("param");
     await environmentOf(c.env, client_id);
     const row = unwrap(await authorityFor(c.env, client_id).revoke(client_id, auditContextOf(c)));
-    return c.json({ client: presentClient(row) }, 200);
+    return c.json({ client: presentClient(row, c.env) }, 200);
   },
 );
 

@@ -30,6 +30,10 @@ export const ClientSchema = z
     secret_rotated_at: IsoTime,
     previous_secret_expires_at: IsoTime,
     revoked_at: IsoTime,
+    rotation_due_at: z.string().datetime().openapi({
+      description: "(secret_rotated_at or created_at) + SECRET_MAX_AGE_DAYS; the daily cron reminds once it passes.",
+      example: "2026-04-28T12:00:00.000Z",
+    }),
   })
   .openapi("Client");
 

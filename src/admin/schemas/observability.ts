@@ -40,7 +40,14 @@ export const UsageSchema = z
   })
   .openapi("Usage");
 
-const AlertType = z.enum(["rate_limit_approaching", "high_error_rate", "failed_authentication", "unusual_usage"]);
+const AlertType = z.enum([
+  "rate_limit_approaching",
+  "high_error_rate",
+  "failed_authentication",
+  "unusual_usage",
+  "secret_rotation_due",
+  "secret_leaked",
+]);
 
 export const AlertsQuery = z.strictObject({
   client_id: text().max(200).optional(),
