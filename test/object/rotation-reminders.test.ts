@@ -19,7 +19,7 @@ import {
   expectError,
   regenerateSecret,
 } from "../support/helpers";
-import { setObjectClock } from "../support/object-clock";
+import { setObjectClock } from "../support/clock";
 
 const DAY = 86_400_000;
 

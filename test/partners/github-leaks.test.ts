@@ -23,7 +23,7 @@ import {
   withSecret,
   withWorkflow,
 } from "../support/helpers";
-import { setObjectClock } from "../support/object-clock";
+import { setObjectClock } from "../support/clock";
 import { keyDocument, newScanningKey, report, reported, signedRequest } from "../support/leaks";
 
 type Calls = Record<string, number>;

@@ -29,3 +29,8 @@ export async function manualClock(clientId: string, start = Date.now()): Promise
   });
   return clock;
 }
+
+/** Stops the client's object clock at `t` (shorthand when a test only ever sets it). */
+export async function setObjectClock(clientId: string, t: number): Promise<void> {
+  await manualClock(clientId, t);
+}
