@@ -7,7 +7,13 @@ export interface Schemas {
   Alert: {
     id: string;
     client_id: string;
-    type: "rate_limit_approaching" | "high_error_rate" | "failed_authentication" | "unusual_usage";
+    type:
+      | "rate_limit_approaching"
+      | "high_error_rate"
+      | "failed_authentication"
+      | "unusual_usage"
+      | "secret_rotation_due"
+      | "secret_leaked";
     message: string;
     triggered_at: string | null;
     details: Record<string, unknown>;
@@ -44,6 +50,8 @@ export interface Schemas {
     secret_rotated_at: string | null;
     previous_secret_expires_at: string | null;
     revoked_at: string | null;
+    /** (secret_rotated_at or created_at) + SECRET_MAX_AGE_DAYS; the daily cron reminds once it passes. */
+    rotation_due_at: string;
   };
   ClientEnvelope: {
     client: Schemas["Client"];
@@ -253,7 +261,13 @@ export interface Operations {
   "GET /admin/alerts": {
     query: {
       client_id?: string;
-      type?: "rate_limit_approaching" | "high_error_rate" | "failed_authentication" | "unusual_usage";
+      type?:
+        | "rate_limit_approaching"
+        | "high_error_rate"
+        | "failed_authentication"
+        | "unusual_usage"
+        | "secret_rotation_due"
+        | "secret_leaked";
       /** Page size (1..100). */
       limit?: number;
       /** next_cursor of the previous page. */
@@ -273,5 +287,21 @@ export interface Operations {
     };
     body: never;
     response: Schemas["AuditList"];
+  };
+  /** GitHub secret scanning partner endpoint */
+  "POST /leaks/github": {
+    query: never;
+    body: {
+      token: string;
+      type: string;
+      url: string;
+      source: string;
+    }[];
+    response: {
+      /** SHA-256 hex of the reported token. */
+      token_hash: string;
+      token_type: string;
+      label: "true_positive" | "false_positive";
+    }[];
   };
 }
