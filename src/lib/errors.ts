@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   client_revoked: 401,
   workflow_inactive: 401,
   workflow_token_invalidated: 401,
+  forbidden: 403,
   origin_not_allowed: 403,
   not_found: 404,
   // A management call on a revoked/inactive client is a conflict with its state, not an auth failure.
