@@ -8,7 +8,7 @@ import { BOOTSTRAP, type Principal } from "./principal";
 import { tokenUseWrite } from "./token-use";
 import { ApiError } from "../lib/errors";
 import { executionContext } from "../lib/execution-context";
-import { systemClock } from "../lib/clock";
+import { adminNow } from "./admin-clock";
 
 const unauthorized = () =>
   new ApiError("unauthorized", "A valid admin bearer token is required.", {
@@ -33,7 +33,7 @@ export const adminAuth = () =>
     const presented = match[1]!;
     let principal: Principal | null = null;
     if (presented.startsWith(PREFIX.adminSecret)) {
-      const found = await adminTokenPrincipal(c.env, presented, systemClock.now());
+      const found = await adminTokenPrincipal(c.env, presented, adminNow());
       if (found?.lastUseWrite) {
         const ctx = executionContext(c);
         if (ctx) ctx.waitUntil(found.lastUseWrite);
