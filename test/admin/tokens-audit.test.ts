@@ -3,6 +3,7 @@
  * tokens is audited; no admin answer, audit entry or log line ever holds a token secret or its hash.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { revokeToken } from "../../src/storage/admin-tokens";
 import { purgeExpired } from "../../src/storage/purge";
 import { admin, adminJson, appWithEnv, createClient, env, sha256HexOf } from "../support/helpers";
 import { PERMISSIONS, as, asJson, mintToken } from "../support/tokens";
@@ -92,6 +93,21 @@ describe("audit actors", () => {
     // Stored against no client (''), so client retention does not apply and scoped tokens never see them.
     const rows = await env.DB.prepare("SELECT client_id FROM audit_log WHERE target_id = ?1").bind(child.id).all();
     expect(rows.results.map((r: any) => r.client_id)).toEqual(["", ""]);
+  });
+
+  it("two revocations racing past the route's check still write one entry (the first's)", async () => {
+    const { id } = await mintToken(["clients:read"]);
+    const actor = (name: string) => ({ actor: name, ip: null, requestId: null });
+    const [first, second] = await Promise.all([
+      revokeToken(env.DB, id, 1000, actor("adt_first")),
+      revokeToken(env.DB, id, 2000, actor("adt_second")),
+    ]);
+    expect(first!.revokedAt).toBe(second!.revokedAt);
+    const entries = await allEntries(`&target_id=${id}`);
+    const revokes = entries.filter((e) => e.action === "admin_token.revoke");
+    expect(revokes).toHaveLength(1);
+    expect(revokes[0].at).toBe(new Date(first!.revokedAt!).toISOString());
+    expect(revokes[0].actor).toBe(first!.revokedAt === 1000 ? "adt_first" : "adt_second");
   });
 
   it("a scoped audit:read token does not see admin token entries", async () => {
