@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and } from "drizzle-orm";
+import { and, sql } from "drizzle-orm";
 import { lastFour, newOpaqueId } from "../../domain/credentials";
 import { sha256Hex } from "../../domain/hash";
 import { insertToken, revokeToken, tokenById, tokensWithin } from "../../storage/admin-tokens";
@@ -29,7 +29,6 @@ import {
   TokenList,
   TokenWithSecret,
 } from "../schemas/tokens";
-import { sql } from "drizzle-orm";
 
 const tags = ["Admin tokens"];
 /** Responses that carry a secret must never be stored by a browser or a proxy. */
