@@ -32,7 +32,10 @@ export const adminAuth = () =>
     if (!match) throw unauthorized();
     const presented = match[1]!;
     let principal: Principal | null = null;
-    if (presented.startsWith(PREFIX.adminSecret)) {
+    // ADMIN_TOKEN first: an operator's bootstrap token may itself look like an admin token secret.
+    if (await timingSafeEqualStrings(presented, expected)) {
+      principal = BOOTSTRAP;
+    } else if (presented.startsWith(PREFIX.adminSecret)) {
       const found = await adminTokenPrincipal(c.env, presented, adminNow());
       if (found?.lastUseWrite) {
         const ctx = executionContext(c);
@@ -40,8 +43,6 @@ export const adminAuth = () =>
         else await found.lastUseWrite;
       }
       principal = found?.principal ?? null;
-    } else if (await timingSafeEqualStrings(presented, expected)) {
-      principal = BOOTSTRAP;
     }
     if (!principal) throw unauthorized();
     c.set("principal", principal);

@@ -372,3 +372,22 @@ describe("no escalation", () => {
     expect(res.status).toBe(201);
   });
 });
+
+describe("an ADMIN_TOKEN that looks like an admin token secret", () => {
+  it("is still the bootstrap owner (and other nafsi_admin_ values are still checked as tokens)", async () => {
+    const bootstrap = "nafsi_admin_e2e" + "0123456789abcdef".repeat(3);
+    const app = appWithEnv({ ADMIN_TOKEN: bootstrap });
+    const me = await app.fetch("/admin/me", { headers: { Authorization: `Bearer ${bootstrap}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as any).actor).toBe("bootstrap");
+    const { secret, id } = await mintToken(["clients:read"]);
+    const token = await app.fetch("/admin/me", { headers: { Authorization: `Bearer ${secret}` } });
+    expect(((await token.json()) as any).actor).toBe(id);
+    await expectError(
+      await app.fetch("/admin/me", { headers: { Authorization: `Bearer ${bootstrap}x` } }),
+      401,
+      "unauthorized",
+    );
+    await app.settle();
+  });
+});
