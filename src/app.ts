@@ -17,7 +17,7 @@ const OPENAPI_CONFIG = {
     title: "Nafsi Gateway",
     version: "1.0.0",
     description:
-      "API-key management and edge gateway. Admin calls take `Authorization: Bearer <ADMIN_TOKEN>`; data-plane calls under /v1/ take X-Client-ID with X-Client-Secret (backends) or X-Workflow-ID (SDKs).",
+      "API-key management and edge gateway. Admin calls take `Authorization: Bearer <token>`: the bootstrap ADMIN_TOKEN (every permission) or an admin token (`nafsi_admin_…`, limited to its permissions and clients; each operation names its permission in `x-permission`); data-plane calls under /v1/ take X-Client-ID with X-Client-Secret (backends) or X-Workflow-ID (SDKs).",
   },
 };
 

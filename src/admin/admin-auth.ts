@@ -1,11 +1,26 @@
 import { createMiddleware } from "hono/factory";
-import { timingSafeEqualStrings } from "../domain/hash";
+import { sha256Hex, timingSafeEqualHex, timingSafeEqualStrings } from "../domain/hash";
+import { PREFIX } from "../domain/credentials";
+import { tokenBySecretHash } from "../storage/admin-tokens";
 import type { AdminEnv } from "./context";
+import { adminCredentials } from "./credentials";
+import { BOOTSTRAP, type Principal } from "./principal";
+import { tokenUseWrite } from "./token-use";
 import { ApiError } from "../lib/errors";
+import { executionContext } from "../lib/execution-context";
+import { adminNow } from "./admin-clock";
+
+const unauthorized = () =>
+  new ApiError("unauthorized", "A valid admin bearer token is required.", {
+    headers: { "WWW-Authenticate": 'Bearer realm="nafsi-admin"' },
+  });
 
 /**
- * `Authorization: Bearer <ADMIN_TOKEN>`. Without a configured token the management API refuses
- * every call (503) rather than running open.
+ * `Authorization: Bearer <token>`: the bootstrap ADMIN_TOKEN (every permission), or an admin token
+ * secret (`nafsi_admin_…`). Without a configured ADMIN_TOKEN the management API refuses every call
+ * (503) rather than running open. An admin token secret whose keyed tag does not verify is refused
+ * without reading D1; a tagged one is looked up by its hash on every call, so that a revocation or
+ * an expiry decides the very next call, in every isolate.
  */
 export const adminAuth = () =>
   createMiddleware<AdminEnv>(async (c, next) => {
@@ -13,13 +28,41 @@ export const adminAuth = () =>
     if (!expected) {
       throw new ApiError("service_unavailable", "The management API is not configured (ADMIN_TOKEN is not set).");
     }
-    const header = c.req.header("Authorization") ?? "";
-    const match = /^Bearer +(\S+)\s*$/i.exec(header);
-    if (!match || !(await timingSafeEqualStrings(match[1]!, expected))) {
-      throw new ApiError("unauthorized", "A valid admin bearer token is required.", {
-        headers: { "WWW-Authenticate": 'Bearer realm="nafsi-admin"' },
-      });
+    const match = /^Bearer +(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "");
+    if (!match) throw unauthorized();
+    const presented = match[1]!;
+    let principal: Principal | null = null;
+    // ADMIN_TOKEN first: an operator's bootstrap token may itself look like an admin token secret.
+    if (await timingSafeEqualStrings(presented, expected)) {
+      principal = BOOTSTRAP;
+    } else if (presented.startsWith(PREFIX.adminSecret)) {
+      const found = await adminTokenPrincipal(c.env, presented, adminNow());
+      if (found?.lastUseWrite) {
+        const ctx = executionContext(c);
+        if (ctx) ctx.waitUntil(found.lastUseWrite);
+        else await found.lastUseWrite;
+      }
+      principal = found?.principal ?? null;
     }
-    c.set("actor", "admin");
+    if (!principal) throw unauthorized();
+    c.set("principal", principal);
     await next();
   });
+
+async function adminTokenPrincipal(
+  env: Env,
+  secret: string,
+  now: number,
+): Promise<{ principal: Principal; lastUseWrite: Promise<void> | null } | null> {
+  if (!(await (await adminCredentials(env)).isAdminSecret(secret))) return null;
+  const hash = await sha256Hex(secret);
+  const row = await tokenBySecretHash(env.DB, hash);
+  // The lookup matched on the hash already; the constant-time comparison keeps the decision itself
+  // from depending on where two hashes first differ, whatever the database's comparison does.
+  if (!row || !timingSafeEqualHex(row.secretHash, hash)) return null;
+  if (row.revokedAt !== null || row.expiresAt <= now) return null;
+  return {
+    principal: { actor: row.id, permissions: row.permissions, clientIds: row.clientIds, expiresAt: row.expiresAt },
+    lastUseWrite: tokenUseWrite(env.DB, row, now),
+  };
+}

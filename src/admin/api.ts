@@ -1,17 +1,27 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationHook } from "../lib/validation";
 import { adminAuth } from "./admin-auth";
+import { undeclaredRoutes } from "./admin-route";
 import type { AdminEnv } from "./context";
 import { requireHygieneConfig } from "./hygiene-config";
 import { jsonBody } from "./json-body";
 import { clientRoutes } from "./routes/clients";
 import { observabilityRoutes } from "./routes/observability";
+import { tokenRoutes } from "./routes/tokens";
 import { workflowRoutes } from "./routes/workflows";
 
-/** The management API: every /admin call is authenticated first, then its JSON body checked. */
+/**
+ * The management API: every /admin call is authenticated first, then checked against the one
+ * permission its route declares (see admin-route.ts), then its JSON body checked.
+ */
 export const adminApi = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 adminApi.use("/admin/*", requireHygieneConfig(), adminAuth(), jsonBody());
 adminApi.route("/", clientRoutes);
 adminApi.route("/", workflowRoutes);
 adminApi.route("/", observabilityRoutes);
+adminApi.route("/", tokenRoutes);
+
+// A route that declares no permission would be served to every valid token: refuse to start instead.
+const undeclared = undeclaredRoutes(adminApi.routes);
+if (undeclared.length) throw new Error(`Admin routes without a declared permission: ${undeclared.join(", ")}`);

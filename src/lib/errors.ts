@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   workflow_inactive: 401,
   workflow_token_invalidated: 401,
   invalid_signature: 401,
+  forbidden: 403,
   origin_not_allowed: 403,
   not_found: 404,
   // A management call on a revoked/inactive client is a conflict with its state, not an auth failure.

@@ -9,6 +9,10 @@ export const ErrorSchema = z
       details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
       retry_after: z.number().int().optional(),
       request_id: z.string().optional(),
+      missing_permission: z
+        .string()
+        .optional()
+        .openapi({ description: "On a 403 `forbidden`: the permission the admin token lacks." }),
     }),
   })
   .openapi("Error");
@@ -25,7 +29,7 @@ export const errorResponses = (...statuses: number[]) =>
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid request (`invalid_request`, `immutable_field`, `sandbox_rate_limit_fixed`, `invalid_client_secret`)",
   401: "Missing or wrong credentials",
-  403: "Origin not allowed",
+  403: "Forbidden (`forbidden`: the admin token lacks a permission or the client scope; `origin_not_allowed` on the data plane)",
   404: "Not found",
   409: "The client's state forbids the change (`client_revoked`, `client_inactive`)",
   429: "Rate limit exceeded",

@@ -1,9 +1,11 @@
 /**
  * The daily retention purge (cron trigger): usage rows, alerts and audit entries older than their
- * client's retention_days are deleted in bounded batches, so one run never holds D1 for long and a
+ * client's retention_days are deleted in bounded batches (audit entries about the admin plane itself,
+ * which belong to no client, after ADMIN_AUDIT_RETENTION_DAYS), so one run never holds D1 for long and a
  * run cut short simply continues the next day.
  */
 import { describeError, log } from "../lib/log";
+import { ADMIN_AUDIT_RETENTION_DAYS, ADMIN_PLANE_CLIENT_ID } from "./admin-tokens";
 
 const BATCH_ROWS = 500;
 const MAX_BATCHES_PER_TABLE = 200;
@@ -37,6 +39,17 @@ export async function purgeExpired(db: D1Database, now: number): Promise<PurgeRe
       result[table] += meta.changes;
       if (meta.changes < BATCH_ROWS) break;
     }
+  }
+  for (let i = 0; i < MAX_BATCHES_PER_TABLE; i++) {
+    const { meta } = await db
+      .prepare(
+        `DELETE FROM audit_log WHERE rowid IN (
+           SELECT rowid FROM audit_log WHERE client_id = ?1 AND at < ?2 LIMIT ${BATCH_ROWS})`,
+      )
+      .bind(ADMIN_PLANE_CLIENT_ID, now - ADMIN_AUDIT_RETENTION_DAYS * DAY_MS)
+      .run();
+    result.audit_log += meta.changes;
+    if (meta.changes < BATCH_ROWS) break;
   }
   return result;
 }

@@ -4,7 +4,7 @@
  * The layout and the reasons behind it are in docs/storage.md.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ClientRecord, UsageHour, WorkflowRecord } from "../domain/records";
 
 export const clients = sqliteTable(
@@ -126,6 +126,37 @@ export const auditLog = sqliteTable(
     index("audit_client_at_idx").on(t.clientId, t.at),
   ],
 );
+
+/**
+ * Admin tokens of the management API (the bootstrap ADMIN_TOKEN is not a row). The secret itself
+ * is never stored: `secret_hash` is its SHA-256 hex, looked up through the unique index on every
+ * admin call, so a revoke or an expiry decides the very next call.
+ */
+export const adminTokens = sqliteTable(
+  "admin_tokens",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** JSON array of permission names ("*" = all of them). */
+    permissions: text("permissions", { mode: "json" }).$type<string[]>().notNull(),
+    /** JSON array of client IDs the token is limited to; null = every client. */
+    clientIds: text("client_ids", { mode: "json" }).$type<string[] | null>(),
+    secretHash: text("secret_hash").notNull(),
+    secretLastFour: text("secret_last_four").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+    /** The audit actor that created it: "bootstrap" or another token's id. */
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [
+    uniqueIndex("admin_tokens_secret_hash_idx").on(t.secretHash),
+    index("admin_tokens_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+export type AdminTokenRow = typeof adminTokens.$inferSelect;
 
 export type ClientRow = typeof clients.$inferSelect;
 export type WorkflowRow = typeof workflows.$inferSelect;

@@ -126,7 +126,7 @@ describe("audit log of management changes", () => {
       const [, , made] = expected[i]!;
       expect(Object.keys(entry).sort()).toEqual(ENTRY_FIELDS);
       expect(entry.id).toMatch(/^aud_[A-Za-z0-9]+$/);
-      expect(entry.actor).toBe("admin");
+      expect(entry.actor).toBe("bootstrap");
       expect(entry.ip).toBe(IP);
       expect(made.requestId).toBeTruthy();
       expect(entry.request_id).toBe(made.requestId);
@@ -211,7 +211,7 @@ describe("audit log of management changes", () => {
   it("an entry records no IP when the call came without one", async () => {
     const res = await adminJson("POST", "/admin/clients", { name: "No IP", environment: "sandbox" });
     const [entry] = (await page(`target_id=${res.body.client.id}`)).entries;
-    expect(entry).toMatchObject({ action: "client.create", ip: null, actor: "admin" });
+    expect(entry).toMatchObject({ action: "client.create", ip: null, actor: "bootstrap" });
   });
 
   it("holds no secret, no secret hash and no token: not in the API's answers, not in D1", async () => {

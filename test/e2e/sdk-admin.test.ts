@@ -127,8 +127,8 @@ describe("NafsiAdmin against the gateway", () => {
     expect({ status: unauthorized.status, code: unauthorized.code }).toEqual({ status: 401, code: "unauthorized" });
   });
 
-  it("manages admin tokens and answers me() (when the gateway has them)", async (ctx) => {
-    if (!hasTokens) ctx.skip();
+  it("manages admin tokens and answers me() (when the gateway has them)", async () => {
+    expect(hasTokens).toBe(true);
     expect(await admin.me()).toMatchObject({ actor: "bootstrap", permissions: ["*"], client_ids: null });
     const { token, secret } = await admin.tokens.create({ name: "ci", permissions: ["clients:read"] });
     expect(secret).toMatch(/^nafsi_admin_/);

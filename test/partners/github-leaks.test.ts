@@ -363,10 +363,8 @@ describe("POST /leaks/github: limits and bad input (signed)", () => {
 });
 
 describe("POST /leaks/github: an admin token", () => {
-  // TODO(lead): needs issue 11's admin tokens (branch `tokens`): skipped until POST /admin/tokens exists.
-  it("is revoked at once and audited as admin_token.revoke by github_secret_scanning", async (ctx) => {
+  it("is revoked at once and audited as admin_token.revoke by github_secret_scanning", async () => {
     const created = await adminJson("POST", "/admin/tokens", { name: "leaky", permissions: ["clients:read"] });
-    if (created.status === 404) ctx.skip();
     expect(created.status).toBe(201);
     const { token, secret } = created.body;
     expect((await call("/admin/me", { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(200);

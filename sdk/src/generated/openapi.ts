@@ -4,6 +4,40 @@
 
 /** Every named schema of the gateway's OpenAPI document. */
 export interface Schemas {
+  AdminMe: {
+    /** "bootstrap" for ADMIN_TOKEN, otherwise the token id. */
+    actor: string;
+    permissions: string[];
+    client_ids: string[] | null;
+    expires_at: string | null;
+  };
+  AdminToken: {
+    id: string;
+    name: string;
+    permissions: string[];
+    /** The clients the token is limited to; null = every client. */
+    client_ids: string[] | null;
+    created_at: string | null;
+    expires_at: string | null;
+    /** Lags real use by at most 60 s. */
+    last_used_at: string | null;
+    revoked_at: string | null;
+    /** The creator as the audit log names it: "bootstrap" or a token id. */
+    created_by: string;
+    secret_last_four: string;
+  };
+  AdminTokenEnvelope: {
+    token: Schemas["AdminToken"];
+  };
+  AdminTokenList: {
+    tokens: Schemas["AdminToken"][];
+    next_cursor: string | null;
+  };
+  AdminTokenWithSecret: {
+    token: Schemas["AdminToken"];
+    /** Shown once, never again. */
+    secret: string;
+  };
   Alert: {
     id: string;
     client_id: string;
@@ -64,6 +98,26 @@ export interface Schemas {
     client: Schemas["Client"];
     client_secret: string;
   };
+  CreateAdminToken: {
+    name: string;
+    permissions: (
+      | "clients:read"
+      | "clients:write"
+      | "clients:rotate"
+      | "clients:revoke"
+      | "workflows:read"
+      | "workflows:write"
+      | "usage:read"
+      | "alerts:read"
+      | "audit:read"
+      | "tokens:manage"
+      | "*"
+    )[];
+    /** Limit the token to these clients (omit for every client). */
+    client_ids?: string[];
+    /** 1..365, default 90. */
+    expires_in_days?: number;
+  };
   CreateClient: {
     name: string;
     environment: "production" | "sandbox";
@@ -90,6 +144,8 @@ export interface Schemas {
       }[];
       retry_after?: number;
       request_id?: string;
+      /** On a 403 `forbidden`: the permission the admin token lacks. */
+      missing_permission?: string;
     };
   };
   PatchClient: {
@@ -287,6 +343,41 @@ export interface Operations {
     };
     body: never;
     response: Schemas["AuditList"];
+  };
+  /** List admin tokens, newest first */
+  "GET /admin/tokens": {
+    query: {
+      /** Page size (1..100). */
+      limit?: number;
+      /** next_cursor of the previous page. */
+      cursor?: string;
+    };
+    body: never;
+    response: Schemas["AdminTokenList"];
+  };
+  /** Create an admin token */
+  "POST /admin/tokens": {
+    query: never;
+    body: Schemas["CreateAdminToken"];
+    response: Schemas["AdminTokenWithSecret"];
+  };
+  /** Get an admin token */
+  "GET /admin/tokens/{token_id}": {
+    query: never;
+    body: never;
+    response: Schemas["AdminTokenEnvelope"];
+  };
+  /** Revoke an admin token, permanently */
+  "POST /admin/tokens/{token_id}/revoke": {
+    query: never;
+    body: never;
+    response: Schemas["AdminTokenEnvelope"];
+  };
+  /** The admin token making this call: its actor name, permissions and client scope */
+  "GET /admin/me": {
+    query: never;
+    body: never;
+    response: Schemas["AdminMe"];
   };
   /** GitHub secret scanning partner endpoint */
   "POST /leaks/github": {

@@ -1,7 +1,10 @@
-import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { database } from "../../storage/database";
+import { adminRoute } from "../admin-route";
 import { auditContextOf } from "../audit-context";
+import { assertClientInScope, noSuchClient, scopeCondition } from "../scope";
 import { lastFour } from "../../domain/credentials";
 import { adminCredentials } from "../credentials";
 import { sha256Hex } from "../../domain/hash";
@@ -29,7 +32,6 @@ import {
 import { errorResponses, json } from "../schemas/common";
 
 const tags = ["Clients"];
-const security = [{ adminBearer: [] }];
 /** Responses that carry a secret must never be stored by a browser or a proxy. */
 const NO_STORE = { "Cache-Control": "no-store" } as const;
 
@@ -40,18 +42,21 @@ async function hashNewSecret(secret: string) {
 export const clientRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 clientRoutes.openapi(
-  createRoute({
+  adminRoute("clients:write", {
     method: "post",
     path: "/admin/clients",
     tags,
-    security,
     summary: "Create an API client",
-    description: "The client secret is in this response and never again: store it now.",
+    description:
+      "The client secret is in this response and never again: store it now. A token limited to some clients cannot create clients (403 `forbidden`).",
     request: { body: { content: { "application/json": { schema: CreateClientBody } }, required: true } },
     responses: { 201: json(ClientWithSecret, "Created; the secret is shown once"), ...errorResponses(400, 401) },
   }),
   async (c) => {
     const body = c.req.valid("json");
+    if (c.get("principal").clientIds !== null) {
+      throw new ApiError("forbidden", "A token limited to some clients cannot create clients.");
+    }
     const credentials = await adminCredentials(c.env);
     const id = await credentials.newClientId(body.environment);
     const secret = await credentials.newClientSecret(body.environment);
@@ -62,11 +67,10 @@ clientRoutes.openapi(
 );
 
 clientRoutes.openapi(
-  createRoute({
+  adminRoute("clients:read", {
     method: "get",
     path: "/admin/clients",
     tags,
-    security,
     summary: "List API clients, newest first",
     request: { query: ListClientsQuery },
     responses: { 200: json(ClientList, "A page of clients"), ...errorResponses(400, 401) },
@@ -81,6 +85,7 @@ clientRoutes.openapi(
         and(
           q.status ? eq(clients.status, q.status) : undefined,
           q.environment ? eq(clients.environment, q.environment) : undefined,
+          scopeCondition(c.get("principal"), clients.id),
           after,
         ),
       )
@@ -91,11 +96,10 @@ clientRoutes.openapi(
   },
 );
 
-const getClient = createRoute({
+const getClient = adminRoute("clients:read", {
   method: "get",
   path: "/admin/clients/{client_id}",
   tags,
-  security,
   summary: "Get an API client",
   request: { params: ClientIdParam },
   responses: { 200: json(ClientEnvelope, "The client"), ...errorResponses(401, 404) },
@@ -103,17 +107,17 @@ const getClient = createRoute({
 
 clientRoutes.openapi(getClient, async (c) => {
   const { client_id } = c.req.valid("param");
+  assertClientInScope(c.get("principal"), client_id);
   const row = await database(c.env.DB).select().from(clients).where(eq(clients.id, client_id)).get();
-  if (!row) throw new ApiError("not_found", "No such client.");
+  if (!row) throw noSuchClient();
   return c.json({ client: presentClient(row, c.env) }, 200);
 });
 
 clientRoutes.openapi(
-  createRoute({
+  adminRoute("clients:write", {
     method: "patch",
     path: "/admin/clients/{client_id}",
     tags,
-    security,
     summary: "Edit a client's name, rate limit, retention or status (active/inactive)",
     description: "The ID, environment and secret cannot be edited (400 immutable_field). Revoking has its own call.",
     request: {
@@ -125,7 +129,7 @@ clientRoutes.openapi(
   async (c) => {
     const { client_id } = c.req.valid("param");
     const patch = c.req.valid("json");
-    await environmentOf(c.env, client_id);
+    await environmentOf(c, client_id);
     const row = unwrap(await authorityFor(c.env, client_id).updateClient(client_id, patch, auditContextOf(c)));
     return c.json({ client: presentClient(row, c.env) }, 200);
   },
@@ -133,11 +137,10 @@ clientRoutes.openapi(
 );
 
 clientRoutes.openapi(
-  createRoute({
+  adminRoute("clients:rotate", {
     method: "post",
     path: "/admin/clients/{client_id}/regenerate-secret",
     tags,
-    security,
     summary: "Regenerate a client's secret",
     description:
       "Returns the new secret once. With grace_period_seconds the old secret and workflows minted from it keep working until previous_secret_expires_at; a second regeneration ends an earlier grace period at once.",
@@ -148,7 +151,7 @@ clientRoutes.openapi(
     const { client_id } = c.req.valid("param");
     const grace = c.req.valid("json").grace_period_seconds ?? 0;
     const stub = authorityFor(c.env, client_id);
-    const environment = await environmentOf(c.env, client_id);
+    const environment = await environmentOf(c, client_id);
     const secret = await (await adminCredentials(c.env)).newClientSecret(environment);
     const row = unwrap(await stub.regenerateSecret(client_id, await hashNewSecret(secret), grace, auditContextOf(c)));
     const client = presentClient(row, c.env);
@@ -161,11 +164,10 @@ clientRoutes.openapi(
 );
 
 clientRoutes.openapi(
-  createRoute({
+  adminRoute("clients:revoke", {
     method: "post",
     path: "/admin/clients/{client_id}/revoke",
     tags,
-    security,
     summary: "Revoke a client, permanently",
     description: "All its workflows become inactive. Revoking a revoked client answers 200 with it unchanged.",
     request: { params: ClientIdParam },
@@ -173,7 +175,7 @@ clientRoutes.openapi(
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
-    await environmentOf(c.env, client_id);
+    await environmentOf(c, client_id);
     const row = unwrap(await authorityFor(c.env, client_id).revoke(client_id, auditContextOf(c)));
     return c.json({ client: presentClient(row, c.env) }, 200);
   },
@@ -181,10 +183,12 @@ clientRoutes.openapi(
 
 /**
  * The environment is part of the ID, so the new secret's prefix needs no storage read; and an ID
- * whose tag does not verify is answered 404 before any Durable Object is created for it.
+ * whose tag does not verify (or that is outside the token's client scope) is answered 404 before
+ * any Durable Object is created for it.
  */
-async function environmentOf(env: Env, clientId: string) {
-  const environment = await (await adminCredentials(env)).clientIdEnvironment(clientId);
-  if (!environment) throw new ApiError("not_found", "No such client.");
+async function environmentOf(c: Context<AdminEnv>, clientId: string) {
+  assertClientInScope(c.get("principal"), clientId);
+  const environment = await (await adminCredentials(c.env)).clientIdEnvironment(clientId);
+  if (!environment) throw noSuchClient();
   return environment;
 }

@@ -1,10 +1,11 @@
-import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { adminRoute } from "../admin-route";
+import { assertClientInScope, noSuchClient, scopeCondition } from "../scope";
 import { and, eq, gte } from "drizzle-orm";
 import type { AdminEnv } from "../context";
 import { database } from "../../storage/database";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
 import { alerts, auditLog, clients, usageHourly } from "../../storage/schema";
-import { ApiError } from "../../lib/errors";
 import { iso } from "../../lib/time";
 import { validationHook } from "../../lib/validation";
 import { ClientIdParam } from "../schemas/clients";
@@ -13,16 +14,13 @@ import { AlertList, AlertsQuery, AuditList, AuditQuery, UsageQuery, UsageSchema 
 import { usageReport } from "../../domain/usage-report";
 import { HOUR_MS, floorTo } from "../../lib/time";
 
-const security = [{ adminBearer: [] }];
-
 export const observabilityRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 observabilityRoutes.openapi(
-  createRoute({
+  adminRoute("usage:read", {
     method: "get",
     path: "/admin/clients/{client_id}/usage",
     tags: ["Usage"],
-    security,
     summary: "A client's usage statistics",
     description: "Figures lag real traffic by at most 60 s. Retained for the client's retention_days.",
     request: { params: ClientIdParam, query: UsageQuery },
@@ -31,9 +29,10 @@ observabilityRoutes.openapi(
   async (c) => {
     const { client_id } = c.req.valid("param");
     const { days } = c.req.valid("query");
+    assertClientInScope(c.get("principal"), client_id);
     const db = database(c.env.DB);
     const client = await db.select({ id: clients.id }).from(clients).where(eq(clients.id, client_id)).get();
-    if (!client) throw new ApiError("not_found", "No such client.");
+    if (!client) throw noSuchClient();
     const to = Date.now();
     const from = to - days * 86_400_000;
     const rows = await db
@@ -45,11 +44,10 @@ observabilityRoutes.openapi(
 );
 
 observabilityRoutes.openapi(
-  createRoute({
+  adminRoute("alerts:read", {
     method: "get",
     path: "/admin/alerts",
     tags: ["Alerts"],
-    security,
     summary: "Alerts, newest first",
     request: { query: AlertsQuery },
     responses: { 200: json(AlertList, "A page of alerts"), ...errorResponses(400, 401) },
@@ -64,6 +62,7 @@ observabilityRoutes.openapi(
         and(
           q.client_id ? eq(alerts.clientId, q.client_id) : undefined,
           q.type ? eq(alerts.type, q.type) : undefined,
+          scopeCondition(c.get("principal"), alerts.clientId),
           after,
         ),
       )
@@ -88,14 +87,13 @@ observabilityRoutes.openapi(
 );
 
 observabilityRoutes.openapi(
-  createRoute({
+  adminRoute("audit:read", {
     method: "get",
     path: "/admin/audit-log",
     tags: ["Audit"],
-    security,
     summary: "Audit log of management changes, newest first",
     description:
-      "Every management call that changed something: who, what, when, from which IP. Never a secret, hash or token.",
+      "Every management call that changed something: who (`actor`: \"bootstrap\" for ADMIN_TOKEN, otherwise the admin token's id), what, when, from which IP. Never a secret, hash or token. A client-scoped token sees only its own clients' entries (not those about admin tokens).",
     request: { query: AuditQuery },
     responses: { 200: json(AuditList, "A page of audit entries"), ...errorResponses(400, 401) },
   }),
@@ -105,7 +103,13 @@ observabilityRoutes.openapi(
     const rows = await database(c.env.DB)
       .select()
       .from(auditLog)
-      .where(and(q.target_id ? eq(auditLog.targetId, q.target_id) : undefined, after))
+      .where(
+        and(
+          q.target_id ? eq(auditLog.targetId, q.target_id) : undefined,
+          scopeCondition(c.get("principal"), auditLog.clientId),
+          after,
+        ),
+      )
       .orderBy(...order)
       .limit(q.limit + 1);
     const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.at, id: r.id }));

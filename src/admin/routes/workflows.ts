@@ -1,6 +1,8 @@
-import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
+import { adminRoute } from "../admin-route";
 import { auditContextOf } from "../audit-context";
+import { inScope, noSuchClient, scopeCondition } from "../scope";
 import { storedClientIdEnvironment } from "../../domain/credentials";
 import { adminCredentials } from "../credentials";
 import { sha256Hex } from "../../domain/hash";
@@ -26,19 +28,16 @@ import { presentWorkflow } from "../present-workflow";
 import { precheckSecret } from "../../domain/workflow-rules";
 
 const tags = ["Workflows"];
-const security = [{ adminBearer: [] }];
 
 export const workflowRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
-const noSuchClient = () => new ApiError("not_found", "No such client.");
 const noSuchWorkflow = () => new ApiError("not_found", "No such workflow.");
 
 workflowRoutes.openapi(
-  createRoute({
+  adminRoute("workflows:write", {
     method: "post",
     path: "/admin/workflows",
     tags,
-    security,
     summary: "Create a workflow (mints its refresh token from the client's current secret)",
     description:
       "Frontend SDKs then authenticate with X-Client-ID + X-Workflow-ID; the secret never reaches the browser. The refresh token is never returned.",
@@ -48,7 +47,9 @@ workflowRoutes.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const credentials = await adminCredentials(c.env);
-    const environment = await credentials.clientIdEnvironment(body.client_id);
+    const environment = inScope(c.get("principal"), body.client_id)
+      ? await credentials.clientIdEnvironment(body.client_id)
+      : null;
     if (!environment) throw noSuchClient();
     precheckSecret(body.client_secret, environment);
     const row = unwrap(
@@ -68,11 +69,10 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  adminRoute("workflows:read", {
     method: "get",
     path: "/admin/workflows",
     tags,
-    security,
     summary: "List workflows, newest first",
     request: { query: ListWorkflowsQuery },
     responses: { 200: json(WorkflowList, "A page of workflows"), ...errorResponses(400, 401) },
@@ -83,7 +83,13 @@ workflowRoutes.openapi(
     const rows = await database(c.env.DB)
       .select()
       .from(workflows)
-      .where(and(q.client_id ? eq(workflows.clientId, q.client_id) : undefined, after))
+      .where(
+        and(
+          q.client_id ? eq(workflows.clientId, q.client_id) : undefined,
+          scopeCondition(c.get("principal"), workflows.clientId),
+          after,
+        ),
+      )
       .orderBy(...order)
       .limit(q.limit + 1);
     const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.createdAt, id: r.id }));
@@ -92,11 +98,10 @@ workflowRoutes.openapi(
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  adminRoute("workflows:read", {
     method: "get",
     path: "/admin/workflows/{workflow_id}",
     tags,
-    security,
     summary: "Get a workflow",
     request: { params: WorkflowIdParam },
     responses: { 200: json(WorkflowEnvelope, "The workflow"), ...errorResponses(401, 404) },
@@ -104,17 +109,16 @@ workflowRoutes.openapi(
   async (c) => {
     const { workflow_id } = c.req.valid("param");
     const row = await database(c.env.DB).select().from(workflows).where(eq(workflows.id, workflow_id)).get();
-    if (!row) throw noSuchWorkflow();
+    if (!row || !inScope(c.get("principal"), row.clientId)) throw noSuchWorkflow();
     return c.json({ workflow: presentWorkflow(row) }, 200);
   },
 );
 
 workflowRoutes.openapi(
-  createRoute({
+  adminRoute("workflows:write", {
     method: "patch",
     path: "/admin/workflows/{workflow_id}",
     tags,
-    security,
     summary: "Edit a workflow's name, status or allowed origins, or re-key it",
     description:
       "With `client_secret` (the client's current secret) the refresh token is re-minted: use it after regenerating the secret.",
@@ -132,7 +136,7 @@ workflowRoutes.openapi(
       .from(workflows)
       .where(eq(workflows.id, workflow_id))
       .get();
-    if (!owner) throw noSuchWorkflow();
+    if (!owner || !inScope(c.get("principal"), owner.clientId)) throw noSuchWorkflow();
     const environment = storedClientIdEnvironment(owner.clientId);
     if (patch.client_secret !== undefined) precheckSecret(patch.client_secret, environment);
     const row = unwrap(
