@@ -58,8 +58,9 @@ export async function revokeToken(
   id: string,
   now: number,
   audit: AuditActor,
+  details: Record<string, unknown> = {},
 ): Promise<AdminTokenRow | undefined> {
-  const entry = auditRow(audit, "admin_token.revoke", id, now, {});
+  const entry = auditRow(audit, "admin_token.revoke", id, now, details);
   await db.batch([
     db.prepare("UPDATE admin_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL").bind(now, id),
     db
