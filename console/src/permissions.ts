@@ -1,19 +1,9 @@
 import { api, ApiFailure } from "./api";
 import type { Me } from "./types";
 
-export const PERMISSIONS = [
-  "clients:read",
-  "clients:write",
-  "clients:rotate",
-  "clients:revoke",
-  "workflows:read",
-  "workflows:write",
-  "usage:read",
-  "alerts:read",
-  "audit:read",
-  "tokens:manage",
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+// The gateway's own list: the console offers exactly the permissions the API checks.
+export { PERMISSIONS, type Permission } from "../../src/admin/permissions";
+import type { Permission } from "../../src/admin/permissions";
 
 export const can = (me: Me, permission: Permission) =>
   me.permissions.includes("*") || me.permissions.includes(permission);

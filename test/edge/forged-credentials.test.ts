@@ -5,6 +5,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { counted, type Calls } from "../support/counting";
 import { Credentials, PREFIX } from "../../src/domain/credentials";
 import { newClientId, newClientSecret, newWorkflowId } from "../support/credentials";
 import {
@@ -37,23 +38,6 @@ function crcTagged(prefix: string): string {
     value = Math.floor(value / 62);
   }
   return head + tag;
-}
-
-type Calls = Record<string, number>;
-
-/** A binding whose every method call is counted under `name.method`. */
-function counted<T extends object>(binding: T, name: string, calls: Calls): T {
-  return new Proxy(binding, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const key = `${name}.${String(prop)}`;
-        calls[key] = (calls[key] ?? 0) + 1;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
 }
 
 function countingApp() {

@@ -4,6 +4,7 @@
  * is the claim, so it is measured rather than assumed.
  */
 import { describe, expect, it } from "vitest";
+import { counted, type Calls } from "../support/counting";
 import { Credentials, PREFIX } from "../../src/domain/credentials";
 import { newClientSecret } from "../support/credentials";
 import {
@@ -25,23 +26,6 @@ import {
 } from "../support/helpers";
 import { setObjectClock } from "../support/clock";
 import { keyDocument, newScanningKey, report, reported, signedRequest } from "../support/leaks";
-
-type Calls = Record<string, number>;
-
-/** A binding whose every method call is counted under `name.method`. */
-function counted<T extends object>(binding: T, name: string, calls: Calls): T {
-  return new Proxy(binding, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const key = `${name}.${String(prop)}`;
-        calls[key] = (calls[key] ?? 0) + 1;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
 
 const countingBindings = (calls: Calls) => ({
   DB: counted(env.DB, "DB", calls),
