@@ -1,5 +1,5 @@
 import { useState } from "hono/jsx/dom";
-import { api, ApiFailure, messageOf, query } from "../api";
+import { api, messageOf, query } from "../api";
 import { when } from "../format";
 import { PERMISSIONS, can } from "../permissions";
 import type { AdminToken, Me } from "../types";
@@ -14,19 +14,11 @@ type Open = { kind: "create" } | { kind: "revoke"; token: AdminToken } | null;
 
 export function TokensPage(props: { me: Me }) {
   const [open, setOpen] = useState<Open>(null);
-  // A gateway older than admin tokens has no /admin/tokens: say so instead of "No route for ...".
-  const [unavailable, setUnavailable] = useState(false);
   const list = usePaged<AdminToken>(async (cursor) => {
-    try {
-      const page = await api<{ tokens: AdminToken[]; next_cursor: string | null }>(
-        `/admin/tokens${query({ limit: 50, cursor })}`,
-      );
-      return { items: page.tokens, next: page.next_cursor };
-    } catch (err) {
-      if (!(err instanceof ApiFailure && err.status === 404)) throw err;
-      setUnavailable(true);
-      return { items: [], next: null };
-    }
+    const page = await api<{ tokens: AdminToken[]; next_cursor: string | null }>(
+      `/admin/tokens${query({ limit: 50, cursor })}`,
+    );
+    return { items: page.tokens, next: page.next_cursor };
   }, "tokens");
   const close = () => setOpen(null);
 
@@ -36,17 +28,13 @@ export function TokensPage(props: { me: Me }) {
         <h1 id="page-title" tabIndex={-1}>
           Admin tokens
         </h1>
-        {!unavailable && can(props.me, "tokens:manage") ? (
+        {can(props.me, "tokens:manage") ? (
           <button type="button" onClick={() => setOpen({ kind: "create" })}>
             Create Admin Token
           </button>
         ) : null}
       </div>
-      {unavailable ? (
-        <Empty>This gateway does not offer admin tokens yet: only the bootstrap ADMIN_TOKEN can sign in.</Empty>
-      ) : (
-        <ErrorMessage error={list.error} />
-      )}
+      <ErrorMessage error={list.error} />
       {list.items.length > 0 ? (
         <table class="cards">
           <thead>
@@ -96,7 +84,7 @@ export function TokensPage(props: { me: Me }) {
             ))}
           </tbody>
         </table>
-      ) : list.loading || list.error || unavailable ? null : (
+      ) : list.loading || list.error ? null : (
         <Empty>No admin tokens yet. Give each person or script its own token with only the permissions it needs.</Empty>
       )}
       {list.loading ? <Loading what="admin tokens" /> : null}
