@@ -2,35 +2,43 @@
  * One client's concurrent requests in this isolate share one call to its Durable Object.
  *
  * The first request with no call in flight leads: it calls `admitBatch` with its own proof. Requests
- * arriving while a call is in flight queue for the next batch, each waiting on a promise it created
- * in its own request (`Promise.withResolvers`). When the call returns, the leader resolves every
- * follower of its batch with plain data (the follower's own AdmitResult: never a Response, stream or
- * RPC stub, which workerd ties to the request that made them), then promotes the first queued
- * request, which makes the next call from its own request with everything queued by then.
+ * arriving while a call is in flight queue for the next batch. When a call returns, the leader
+ * stores each follower's answer on its waiter as plain data (its own AdmitResult: never a Response,
+ * stream or RPC stub) and, from its own request (kept alive with waitUntil), sends the batch that
+ * queued meanwhile, up to MAX_CHAIN batches; then the next arrival leads.
+ *
+ * Followers poll with their own timers instead of awaiting a promise the leader resolves. workerd
+ * runs a promise's continuation in the turn of the request that resolved it, so a follower woken by
+ * the leader finishes its whole handler inside the leader's request, and its response fails with
+ * "Cannot perform I/O on behalf of a different request ... (I/O type: RefcountedFulfiller)" (a
+ * promoted follower making the next call failed the same way, with I/O type SpanParent). Measured
+ * here: workerd 1.20260426, compatibility date 2026-04-26, vitest-pool-workers, 60 concurrent
+ * requests of one client (test/edge/rate-limit.test.ts "concurrency").
  *
  * Safety: the object decides a batch's entries in order, each on its own proof, so the answers are
  * those of one call per request made in that order. A follower never retries a batch it was part
- * of: if the leader's call fails, every entry of it answers 503 (fail closed), so nothing is counted
- * twice. A follower that waits in the queue too long (a leader that never comes back) leaves the
- * queue and makes its own call; a follower whose batch was sent waits for that batch only.
+ * of: if the call fails, every entry of it answers 503 (fail closed), so nothing is counted twice.
+ * A follower left in the queue too long (its leader stopped chaining) makes its own call.
  */
 import type { AdmitResult, Completion, CredentialProof } from "../object/protocol";
 import { authorityFor } from "../object/stub";
 import { takeCompletions } from "./completions";
 
 /** Longest wait in the queue before a follower calls on its own. */
-const QUEUE_WAIT_MS = 1_000;
-/** Longest wait for a batch that was sent; then 503 (the batch may have been counted). */
-const BATCH_WAIT_MS = 15_000;
-/** A lane whose promoted leader never started its call (its request died) is taken over after this. */
-const STUCK_MS = 2_000;
+const QUEUE_WAIT_MS = 250;
+/** How often a follower looks whether its batch was answered. */
+const POLL_MS = 1;
+/** A leader sends at most this many batches in a row; then the next arrival leads. */
+const MAX_CHAIN = 64;
+/** A lane whose leader never finished (its request died) is taken over after this. */
+const STUCK_MS = 5_000;
 
-type Settled = { kind: "result"; result: AdmitResult } | { kind: "failed"; error: unknown } | { kind: "lead" };
+type Settled = { kind: "result"; result: AdmitResult } | { kind: "failed"; error: unknown };
 
 interface Waiter {
   proof: CredentialProof;
   state: "queued" | "sent" | "gone";
-  settle: (settled: Settled) => void;
+  settled: Settled | null;
 }
 
 interface Lane {
@@ -70,31 +78,27 @@ export async function admitCoalesced(
   if (!lane.busy || now - lane.busySince > STUCK_MS) {
     lane.busy = true;
     lane.busySince = now;
-    const self: Waiter = { proof, state: "sent", settle: () => {} };
+    const self: Waiter = { proof, state: "sent", settled: null };
     return lead(env, ctx, clientId, lane, [self, ...takeQueued(lane)]);
   }
-  const { promise, resolve } = Promise.withResolvers<Settled>();
-  const self: Waiter = { proof, state: "queued", settle: resolve };
+  const self: Waiter = { proof, state: "queued", settled: null };
   lane.next.push(self);
-  let timer = setTimeout(() => {
-    if (self.state !== "queued") {
-      // Its batch was sent: wait for that one only (a call of its own could count it twice).
-      timer = setTimeout(() => resolve({ kind: "failed", error: new Error("batch timed out") }), BATCH_WAIT_MS);
-      return;
+  const deadline = Date.now() + QUEUE_WAIT_MS;
+  // Woken only by its own timers, so that it runs in its own request (see above); the leader only
+  // stores plain data on the waiter.
+  while (self.settled === null) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (self.state === "queued" && Date.now() >= deadline) {
+      // Never sent, and its leader stopped chaining: its own call. A sent entry waits for its
+      // batch only (a call of its own could count it twice); the chain settles every entry it sent.
+      lane.next.splice(lane.next.indexOf(self), 1);
+      self.state = "gone";
+      return callAlone(env, clientId, proof);
     }
-    self.state = "gone";
-    lane.next.splice(lane.next.indexOf(self), 1);
-    resolve({ kind: "lead" });
-  }, QUEUE_WAIT_MS);
-  const settled = await promise;
-  clearTimeout(timer);
+  }
+  const settled: Settled = self.settled;
   if (settled.kind === "result") return settled.result;
-  if (settled.kind === "failed") throw new BatchFailed(settled.error);
-  // Never sent and waited too long: its own call, outside the lane.
-  if (self.state === "gone") return callAlone(env, clientId, proof);
-  // Promoted: this request leads what queued meanwhile (the lane stayed busy for it).
-  lane.busySince = Date.now();
-  return lead(env, ctx, clientId, lane, [self, ...takeQueued(lane)]);
+  throw new BatchFailed(settled.error);
 }
 
 function takeQueued(lane: Lane): Waiter[] {
@@ -103,50 +107,49 @@ function takeQueued(lane: Lane): Waiter[] {
   return queued;
 }
 
-async function lead(
+function send(env: Env, clientId: string, batch: Waiter[]): Promise<Settled[]> {
+  const completions: Completion[] | undefined = takeCompletions(env, clientId);
+  return authorityFor(env, clientId)
+    .admitBatch({ clientId, proofs: batch.map((w) => w.proof), completions })
+    .then(
+      (results): Settled[] => batch.map((_, i) => ({ kind: "result", result: results[i]! })),
+      (error: unknown): Settled[] => batch.map(() => ({ kind: "failed", error })),
+    );
+}
+
+/**
+ * Sends the leader's batch, answers its followers, then sends what queued meanwhile, batch after
+ * batch, from the leader's own request; resolves to the leader's own entry as soon as it is known.
+ */
+function lead(
   env: Env,
   ctx: ExecutionContext | undefined,
   clientId: string,
   lane: Lane,
   batch: Waiter[],
 ): Promise<AdmitResult> {
-  const completions: Completion[] | undefined = takeCompletions(env, clientId);
-  const call = authorityFor(env, clientId)
-    .admitBatch({ clientId, proofs: batch.map((w) => w.proof), completions })
-    .then(
-      (results): Settled[] => results.map((result) => ({ kind: "result", result })),
-      (error: unknown): Settled[] => batch.map(() => ({ kind: "failed", error })),
-    )
-    .then((settled) => {
-      // The leader's own entry is first; the others are followers waiting in their own requests.
-      for (let i = 1; i < batch.length; i++) batch[i]!.settle(settled[i] ?? { kind: "failed", error: null });
-      handOver(lane);
-      return settled[0]!;
-    });
-  // The followers depend on this call: it finishes even if the leader's own client goes away.
-  ctx?.waitUntil(call);
-  const own = await call;
-  if (own.kind === "result") return own.result;
-  throw new BatchFailed(own.kind === "failed" ? own.error : null);
-}
-
-/** After a call: the first queued request leads the next batch, or the lane goes idle. */
-function handOver(lane: Lane): void {
-  const next = lane.next.shift();
-  if (!next) {
+  const own = Promise.withResolvers<Settled>();
+  const chain = (async () => {
+    let current = batch;
+    for (let round = 0; ; round++) {
+      const settled = await send(env, clientId, current);
+      current.forEach((w, i) => (w === batch[0] ? own.resolve(settled[i]!) : (w.settled = settled[i]!)));
+      if (lane.next.length === 0 || round + 1 >= MAX_CHAIN) break;
+      lane.busySince = Date.now();
+      current = takeQueued(lane);
+    }
     lane.busy = false;
-    return;
-  }
-  lane.busySince = Date.now();
-  next.state = "sent";
-  next.settle({ kind: "lead" });
+  })();
+  // The followers depend on this chain: it finishes even if the leader's own client goes away.
+  ctx?.waitUntil(chain);
+  return own.promise.then((settled) => {
+    if (settled.kind === "result") return settled.result;
+    throw new BatchFailed(settled.kind === "failed" ? settled.error : null);
+  });
 }
 
 async function callAlone(env: Env, clientId: string, proof: CredentialProof): Promise<AdmitResult> {
-  try {
-    const [result] = await authorityFor(env, clientId).admitBatch({ clientId, proofs: [proof] });
-    return result!;
-  } catch (error) {
-    throw new BatchFailed(error);
-  }
+  const [settled] = await send(env, clientId, [{ proof, state: "sent", settled: null }]);
+  if (settled!.kind === "result") return settled!.result;
+  throw new BatchFailed(settled!.kind === "failed" ? settled!.error : null);
 }
