@@ -11,6 +11,7 @@ export function presentClient(row: ClientRow): z.infer<typeof ClientSchema> {
     environment: row.environment,
     rate_limit: row.rateLimit,
     retention_days: row.retentionDays,
+    region: row.region,
     status: row.status,
     secret_last_four: row.secretLastFour,
     created_at: iso(row.createdAt),
