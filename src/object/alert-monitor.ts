@@ -33,7 +33,9 @@ export class AlertMonitor {
     now: number,
   ) {
     // One row holding the newest few failure times: one write per failed-auth batch, not one per entry.
-    sql.exec("CREATE TABLE IF NOT EXISTS recent_failure_list (id INTEGER PRIMARY KEY CHECK (id = 1), times TEXT NOT NULL)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS recent_failure_list (id INTEGER PRIMARY KEY CHECK (id = 1), times TEXT NOT NULL)",
+    );
     const stored = sql.exec<{ times: string }>("SELECT times FROM recent_failure_list WHERE id = 1").toArray()[0];
     this.recentFailures = ((stored ? JSON.parse(stored.times) : []) as number[])
       .filter((t) => t > now - FAILED_AUTH_WINDOW_MS)

@@ -80,7 +80,10 @@ export class ClientAuthority extends DurableObject<Env> {
     const traffic = this.trafficOf();
     const now = this.now();
     const rows: AdmittedRow[] = [];
-    const refusals = new Map<string, { bucket: string; kind: Exclude<UsageKind, "admitted">; code: string; n: number }>();
+    const refusals = new Map<
+      string,
+      { bucket: string; kind: Exclude<UsageKind, "admitted">; code: string; n: number }
+    >();
     const results = batch.proofs.map((proof): AdmitResult => {
       const bucket = proof.kind !== "secret" && this.state.workflows.has(proof.workflowId) ? proof.workflowId : "";
       const refuse = (kind: Exclude<UsageKind, "admitted">, code: string) => {
@@ -213,7 +216,13 @@ export class ClientAuthority extends DurableObject<Env> {
     return this.traffic;
   }
 
-  private countRefused(at: number, bucket: string, kind: Exclude<UsageKind, "admitted">, code: string, n: number): void {
+  private countRefused(
+    at: number,
+    bucket: string,
+    kind: Exclude<UsageKind, "admitted">,
+    code: string,
+    n: number,
+  ): void {
     const { ledger, monitor } = this.trafficOf();
     const now = this.now();
     ledger.refused(at, bucket, kind, code, n);

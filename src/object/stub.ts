@@ -6,4 +6,6 @@ import type { LocationHint } from "../domain/records";
  * object stays where it was created, and a hint for an existing object is ignored.
  */
 export const authorityFor = (env: Env, clientId: string, region?: LocationHint | null) =>
-  region ? env.CLIENT_AUTHORITY.getByName(clientId, { locationHint: region }) : env.CLIENT_AUTHORITY.getByName(clientId);
+  region
+    ? env.CLIENT_AUTHORITY.getByName(clientId, { locationHint: region })
+    : env.CLIENT_AUTHORITY.getByName(clientId);
