@@ -109,8 +109,9 @@ function takeQueued(lane: Lane): Waiter[] {
 
 function send(env: Env, clientId: string, batch: Waiter[]): Promise<Settled[]> {
   const completions: Completion[] | undefined = takeCompletions(env, clientId);
-  return authorityFor(env, clientId)
-    .admitBatch({ clientId, proofs: batch.map((w) => w.proof), completions })
+  // Promise.resolve().then: a stub that throws synchronously (getByName itself) fails the batch too.
+  return Promise.resolve()
+    .then(() => authorityFor(env, clientId).admitBatch({ clientId, proofs: batch.map((w) => w.proof), completions }))
     .then(
       (results): Settled[] => batch.map((_, i) => ({ kind: "result", result: results[i]! })),
       (error: unknown): Settled[] => batch.map(() => ({ kind: "failed", error })),

@@ -74,3 +74,8 @@ function hold(held: Map<string, Held>, workflowId: string, value: string | null,
   if (held.size >= MAX_HELD) held.delete(held.keys().next().value!);
   held.set(workflowId, { value, until: now + HOLD_MS });
 }
+
+/** Forgets every held KV value (tests that write KV directly, as a lagging or poisoned cache would). */
+export function forgetHeldTokens(env: Pick<Env, "TOKEN_CACHE">): void {
+  heldByBinding.delete(env.TOKEN_CACHE);
+}
