@@ -13,6 +13,7 @@ export function presentClient(row: ClientRow, env: Env): z.infer<typeof ClientSc
     environment: row.environment,
     rate_limit: row.rateLimit,
     retention_days: row.retentionDays,
+    region: row.region,
     status: row.status,
     secret_last_four: row.secretLastFour,
     created_at: iso(row.createdAt),

@@ -3,7 +3,7 @@
  * produces. The client's Durable Object applies them; nothing here touches storage.
  */
 import type { Environment } from "./credentials";
-import type { ClientRecord } from "./records";
+import type { ClientRecord, LocationHint } from "./records";
 import { timingSafeEqualHex } from "./hash";
 import { type Outcome, type Refusal, accept, refuse } from "../lib/result";
 
@@ -47,7 +47,14 @@ export function checkLimits(
 }
 
 export function newClientRow(
-  input: { id: string; name: string; environment: Environment; rate_limit?: number; retention_days?: number },
+  input: {
+    id: string;
+    name: string;
+    environment: Environment;
+    rate_limit?: number;
+    retention_days?: number;
+    region?: LocationHint | null;
+  },
   secret: NewSecret,
   now: number,
 ): Outcome<ClientRecord> {
@@ -71,6 +78,7 @@ export function newClientRow(
     lastUsedAt: null,
     secretRotatedAt: null,
     revokedAt: null,
+    region: input.region ?? null,
   });
 }
 

@@ -6,6 +6,10 @@
 import type { Environment } from "./credentials";
 
 export type ClientStatus = "active" | "inactive" | "revoked";
+
+/** Cloudflare's Durable Object location hints: where a client's object is created (contract: `region`). */
+export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
+export type LocationHint = (typeof LOCATION_HINTS)[number];
 export type WorkflowStatus = "active" | "inactive";
 
 export interface ClientRecord {
@@ -26,6 +30,8 @@ export interface ClientRecord {
   lastUsedAt: number | null;
   secretRotatedAt: number | null;
   revokedAt: number | null;
+  /** Fixed at creation; null: Cloudflare places the object near the first call that reaches it. */
+  region: LocationHint | null;
 }
 
 export interface WorkflowRecord {

@@ -1,7 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { type Credentials, type Environment, TagKeyMissing, credentialsOf } from "../domain/credentials";
-import { sha256Hex } from "../domain/hash";
-import { type RefreshClaims, SigningKeyMissing, verifyRefreshToken } from "../domain/refresh-token";
+import { clientIdEnvironment, isWorkflowId, secretFacts } from "./credential-memo";
+import { type RefreshClaims, SigningKeyMissing } from "../domain/refresh-token";
+import { heldToken, holdCurrentToken, verifiedClaims } from "./token-memo";
 import { isKnownWrong } from "./wrong-secrets";
 import type { CredentialProof } from "../object/protocol";
 import type { Credential, EdgeEnv } from "./context";
@@ -9,7 +10,7 @@ import { ApiError } from "../lib/errors";
 import { executionContext } from "../lib/execution-context";
 import { recordEdgeFailure } from "./edge-failures";
 import { storageUnavailable } from "./fail-closed";
-import { cachedToken, tokenFromDatabase } from "../storage/token-cache";
+import { tokenFromDatabase } from "../storage/token-cache";
 
 const MAX_HEADER_LENGTH = 256;
 
@@ -23,8 +24,9 @@ async function secretProof(
   environment: Environment,
   secret: string,
 ): Promise<CredentialProof> {
-  if ((await credentials.secretEnvironment(secret)) !== environment) throw invalidCredentials();
-  const secretHash = await sha256Hex(secret);
+  const facts = await secretFacts(credentials, secret);
+  if (facts.environment !== environment || facts.hash === null) throw invalidCredentials();
+  const secretHash = facts.hash;
   if (isKnownWrong(clientId, secretHash)) throw invalidCredentials();
   return { kind: "secret", secretHash };
 }
@@ -55,7 +57,7 @@ export const authenticate = () =>
     const clientId = singleHeader(c, "X-Client-ID");
     // A request that names one of our client IDs counts for it whatever its outcome (contract). A
     // made-up or mistyped ID fails its keyed tag here and touches no storage.
-    const named = clientId ? await credentials.clientIdEnvironment(clientId) : null;
+    const named = clientId ? await clientIdEnvironment(credentials, clientId) : null;
     let secret: string | undefined;
     let workflowId: string | undefined;
     try {
@@ -114,23 +116,24 @@ export async function workflowProof(
   origin: string | null,
   fromDatabase: boolean,
 ): Promise<CredentialProof> {
-  if (!(await (await edgeCredentials(env)).isWorkflowId(workflowId))) throw invalidCredentials();
+  if (!(await isWorkflowId(await edgeCredentials(env), workflowId))) throw invalidCredentials();
   const proofOf = (claims: RefreshClaims | null): CredentialProof => {
     if (!claims || claims.workflowId !== workflowId || claims.clientId !== clientId) throw invalidCredentials();
     return { kind: "workflow", workflowId, tokenId: claims.tokenId, secretVersion: claims.secretVersion, origin };
   };
   try {
     if (!fromDatabase) {
-      const cached = await cachedToken(env, workflowId);
+      const cached = await heldToken(env, workflowId);
       if (cached === null) return { kind: "uncached_workflow", workflowId, origin };
-      const claims = cached === undefined ? null : await verifyRefreshToken(env, cached);
+      const claims = cached === undefined ? null : await verifiedClaims(env, cached);
       // A verified token of this workflow names its client for good: no D1 and no KV write.
       if (claims?.workflowId === workflowId) return proofOf(claims);
     }
     // A miss, or an entry that is not this workflow's token (garbage, another key): D1 decides, and
     // KV is written only then, never after a "stale" (the management call wrote KV itself).
     const token = await tokenFromDatabase(env, workflowId, { cache: !fromDatabase });
-    return proofOf(token === null ? null : await verifyRefreshToken(env, token));
+    holdCurrentToken(env, workflowId, token);
+    return proofOf(token === null ? null : await verifiedClaims(env, token));
   } catch (err) {
     if (err instanceof ApiError) throw err;
     if (err instanceof SigningKeyMissing) {

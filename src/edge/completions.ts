@@ -43,9 +43,14 @@ export function queueCompletion(
     }
     return;
   }
-  pending.set(clientId, [completion]);
-  // The first completion of a batch sets the timer, inside its own request's waitUntil.
-  const later = new Promise((resolve) => setTimeout(resolve, ctx ? SEND_AFTER_MS : 0)).then(() => send(env, clientId));
+  const batch = [completion];
+  pending.set(clientId, batch);
+  // The first completion of a batch sets the timer, inside its own request's waitUntil. It sends
+  // that batch only if it is still waiting: a batch that rode along on an admit call is done, and
+  // the batch queued after it has a timer of its own.
+  const later = new Promise((resolve) => setTimeout(resolve, ctx ? SEND_AFTER_MS : 0)).then(() =>
+    pending.get(clientId) === batch ? send(env, clientId) : undefined,
+  );
   if (ctx) ctx.waitUntil(later);
 }
 

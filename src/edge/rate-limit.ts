@@ -1,12 +1,12 @@
 import { createMiddleware } from "hono/factory";
 import { rememberWrong } from "./wrong-secrets";
-import type { AdmitRequest, AdmitResult } from "../object/protocol";
-import { authorityFor } from "../object/stub";
+import type { AdmitResult } from "../object/protocol";
+import { BatchFailed, admitCoalesced } from "./coalesce";
 import type { Credential, EdgeEnv } from "./context";
 import { ApiError } from "../lib/errors";
 import { executionContext } from "../lib/execution-context";
 import { rateLimitHeaders, retryAfterSeconds } from "../domain/rate-limit-headers";
-import { queueCompletion, takeCompletions } from "./completions";
+import { queueCompletion } from "./completions";
 import { invalidCredentials, workflowProof } from "./authenticate";
 import { storageUnavailable } from "./fail-closed";
 
@@ -20,26 +20,17 @@ const DENIAL_MESSAGES = {
   origin_not_allowed: "This origin is not allowed for this workflow.",
 } as const;
 
-/**
- * Concurrent requests are not coalesced into one call: workerd refuses to let one request resolve
- * a promise another request waits on ("Cannot perform I/O on behalf of a different request"), so
- * every request makes its own call. What does ride along is the client's queued usage reports.
- */
-async function ask(env: Env, credential: Credential): Promise<AdmitResult> {
-  const request: AdmitRequest = {
-    clientId: credential.clientId,
-    proof: credential.proof,
-    completions: takeCompletions(env, credential.clientId),
-  };
+/** The decision for this request: from a call it makes or one it shares with its client's concurrent requests. */
+async function ask(env: Env, ctx: ExecutionContext | undefined, credential: Credential): Promise<AdmitResult> {
   try {
-    return await authorityFor(env, credential.clientId).admit(request);
+    return await admitCoalesced(env, ctx, credential.clientId, credential.proof);
   } catch (err) {
-    throw storageUnavailable(err);
+    throw storageUnavailable(err instanceof BatchFailed ? err.cause : err);
   }
 }
 
 /**
- * The one call to the client's Durable Object: it confirms the proof against the client's current
+ * The one call to the client's Durable Object (shared with the client's concurrent requests): it confirms the proof against the client's current
  * state (status, secret versions, workflow) and, only if that holds, counts the request in the
  * exact sliding window. Refused requests, at either step, are not counted in the window.
  */
@@ -47,7 +38,8 @@ export const rateLimit = () =>
   createMiddleware<EdgeEnv>(async (c, next) => {
     const startedAt = Date.now();
     let credential = c.get("credential");
-    let result = await ask(c.env, credential);
+    const ctx = executionContext(c);
+    let result = await ask(c.env, ctx, credential);
     if (result.outcome === "stale_token" && credential.proof.kind !== "secret") {
       // KV (or this isolate) lagged behind a re-key or a creation: D1's primary has the current token.
       const proof = credential.proof;
@@ -56,7 +48,7 @@ export const rateLimit = () =>
         proof: await workflowProof(c.env, credential.clientId, proof.workflowId, proof.origin, true),
       };
       c.set("credential", credential);
-      result = await ask(c.env, credential);
+      result = await ask(c.env, ctx, credential);
     }
     if (result.outcome === "stale_token") throw invalidCredentials();
     if (result.outcome === "denied") {
@@ -75,7 +67,7 @@ export const rateLimit = () =>
     c.set("rateLimit", state);
     await next();
     // After the answer: the client's object learns how it went (success, units, response time).
-    queueCompletion(c.env, executionContext(c), credential.clientId, {
+    queueCompletion(c.env, ctx, credential.clientId, {
       admittedAt: result.now,
       workflowId: credential.workflowId,
       status: c.res.status,

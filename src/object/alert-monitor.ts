@@ -32,11 +32,15 @@ export class AlertMonitor {
     private readonly raised: () => void,
     now: number,
   ) {
-    sql.exec("CREATE TABLE IF NOT EXISTS recent_failures (at INTEGER NOT NULL)");
-    this.recentFailures = sql
-      .exec<{ at: number }>("SELECT at FROM recent_failures WHERE at > ? ORDER BY at", now - FAILED_AUTH_WINDOW_MS)
-      .toArray()
-      .map((r) => r.at);
+    // One row holding the newest few failure times: one write per failed-auth batch, not one per entry.
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS recent_failure_list (id INTEGER PRIMARY KEY CHECK (id = 1), times TEXT NOT NULL)",
+    );
+    const stored = sql.exec<{ times: string }>("SELECT times FROM recent_failure_list WHERE id = 1").toArray()[0];
+    this.recentFailures = ((stored ? JSON.parse(stored.times) : []) as number[])
+      .filter((t) => t > now - FAILED_AUTH_WINDOW_MS)
+      .sort((a, b) => a - b)
+      .slice(-FAILED_AUTH_THRESHOLD);
   }
 
   failedAuthentications(at: number, n: number, now: number): void {
@@ -46,8 +50,10 @@ export class AlertMonitor {
       .filter((t) => t > now - FAILED_AUTH_WINDOW_MS)
       .sort((a, b) => a - b)
       .slice(-FAILED_AUTH_THRESHOLD);
-    this.sql.exec("DELETE FROM recent_failures");
-    for (const t of this.recentFailures) this.sql.exec("INSERT INTO recent_failures (at) VALUES (?)", t);
+    this.sql.exec(
+      "INSERT OR REPLACE INTO recent_failure_list (id, times) VALUES (1, ?)",
+      JSON.stringify(this.recentFailures),
+    );
     this.raise(failedAuthentications(this.recentFailures.length), now);
   }
 
@@ -59,7 +65,8 @@ export class AlertMonitor {
   /** After a refusal or a failed answer: over 5 % of at least 20 requests in 5 minutes. */
   errorRate(now: number): void {
     if (this.outbox.cooling("high_error_rate", now, ALERT_COOLDOWN_MS)) return;
-    const { requests, failed } = this.ledger.since(now - ERROR_RATE_WINDOW_MS);
+    // From memory: the ledger keeps the last minutes' figures there (rebuilt from storage on start).
+    const { requests, failed } = this.ledger.recentSince(now - ERROR_RATE_WINDOW_MS);
     this.raise(highErrorRate(requests, failed), now);
   }
 

@@ -13,11 +13,11 @@ import { Flusher } from "./flusher";
 import { LeakActions } from "./leak-actions";
 import { RotationReminder } from "./rotation-reminder";
 import type {
+  AdmitBatch,
   AdmitRequest,
   AdmitResult,
   AuditContext,
   Completion,
-  DenialCode,
   FailedAuthEvent,
   LeakLabel,
   LeakReport,
@@ -25,7 +25,8 @@ import type {
   WorkflowPatch,
 } from "./protocol";
 import { type UsageKind, UsageLedger } from "./usage-ledger";
-import { WindowStore } from "./window-store";
+import { type AdmittedRow, type AnswerSum, WindowStore } from "./window-store";
+import { MINUTE_MS, floorTo } from "../lib/time";
 
 /** The parts that keep the traffic of a client: created only once the object holds one. */
 interface Traffic {
@@ -70,43 +71,82 @@ export class ClientAuthority extends DurableObject<Env> {
   // ---- data plane ---------------------------------------------------------------------------
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
-    const client = await this.state.load(request.clientId);
-    if (!client) return { outcome: "denied", code: "invalid_credentials" };
-    const traffic = this.trafficOf();
-    if (request.completions?.length) this.recordCompletions(client, request.completions);
-    const now = this.now();
-    const proof = request.proof;
-    const bucket = proof.kind !== "secret" && this.state.workflows.has(proof.workflowId) ? proof.workflowId : "";
+    const [result] = await this.admitBatch({
+      clientId: request.clientId,
+      proofs: [request.proof],
+      completions: request.completions,
+    });
+    return result!;
+  }
 
-    const verdict = checkCredential(client, this.state.workflows, proof, now);
-    if (verdict.outcome === "stale_token") return verdict; // Not counted: the edge asks again.
-    if (verdict.outcome === "denied") {
-      this.count(now, bucket, FAILED_AUTH_CODES.has(verdict.code) ? "failed_auth" : "denied", verdict.code);
-      return verdict;
+  /**
+   * Decides every entry of a batch in order, each on its own proof, with no await in between: one
+   * atomic step of this object. Storage: the admitted entries' window rows in one INSERT (carrying
+   * the answers that rode along), and one upsert per kind of refusal in the batch.
+   */
+  async admitBatch(batch: AdmitBatch): Promise<AdmitResult[]> {
+    const client = await this.state.load(batch.clientId);
+    if (!client) return batch.proofs.map(() => ({ outcome: "denied", code: "invalid_credentials" }) as const);
+    const traffic = this.trafficOf();
+    const now = this.now();
+    const rows: AdmittedRow[] = [];
+    const refusals = new Map<
+      string,
+      { bucket: string; kind: Exclude<UsageKind, "admitted">; code: string; n: number }
+    >();
+    const results = batch.proofs.map((proof): AdmitResult => {
+      const bucket = proof.kind !== "secret" && this.state.workflows.has(proof.workflowId) ? proof.workflowId : "";
+      const refuse = (kind: Exclude<UsageKind, "admitted">, code: string) => {
+        const key = `${bucket}|${kind}|${code}`;
+        const entry = refusals.get(key);
+        if (entry) entry.n++;
+        else refusals.set(key, { bucket, kind, code, n: 1 });
+      };
+      const verdict = checkCredential(client, this.state.workflows, proof, now);
+      if (verdict.outcome === "stale_token") return verdict; // Not counted: the edge asks again.
+      if (verdict.outcome === "denied") {
+        refuse(FAILED_AUTH_CODES.has(verdict.code) ? "failed_auth" : "denied", verdict.code);
+        return verdict;
+      }
+      const decision = traffic.window.decide(now, client.rateLimit);
+      const admitted = decision.admitted > 0;
+      if (admitted) {
+        rows.push({ bucket });
+        traffic.monitor.admitted(traffic.window.size, client.rateLimit, now);
+      } else {
+        refuse("rate_limited", "rate_limit_exceeded");
+      }
+      return {
+        outcome: "decided",
+        admitted,
+        environment: client.environment,
+        limit: decision.limit,
+        remaining: decision.remaining[0] ?? 0,
+        resetAt: decision.resetAt,
+        now,
+      };
+    });
+    const onTheirOwn = this.answersOf(client, batch.completions ?? []);
+    // Summed answers ride on this call's window rows, one sum per row; any left get their own upsert.
+    for (const row of rows) row.answers = onTheirOwn.shift();
+    for (const answers of onTheirOwn) traffic.ledger.answeredOnTheirOwn(answers);
+    for (const row of rows) if (row.answers) traffic.ledger.answered(row.answers);
+    if (rows.length > 0) {
+      traffic.window.persist(now, rows);
+      traffic.ledger.admitted(now, rows.length);
     }
-    const decision = traffic.window.admit(now, client.rateLimit);
-    const admitted = decision.admitted > 0;
-    if (admitted) {
-      this.count(now, bucket, "admitted");
-      traffic.monitor.admitted(traffic.window.size, client.rateLimit, now);
-    } else {
-      this.count(now, bucket, "rate_limited", "rate_limit_exceeded");
-    }
-    return {
-      outcome: "decided",
-      admitted,
-      environment: client.environment,
-      limit: decision.limit,
-      remaining: decision.remaining[0] ?? 0,
-      resetAt: decision.resetAt,
-      now,
-    };
+    for (const r of refusals.values()) this.countRefused(now, r.bucket, r.kind, r.code, r.n);
+    if (rows.length > 0 || refusals.size > 0 || batch.completions?.length) this.flusher.schedule();
+    return results;
   }
 
   /** Answers of admitted requests, reported by the edge after responding when no admit call came along. */
   async complete(clientId: string, completions: Completion[]): Promise<void> {
     const client = await this.state.load(clientId);
-    if (client) this.recordCompletions(client, completions);
+    if (!client) return;
+    const { ledger } = this.trafficOf();
+    for (const answers of this.answersOf(client, completions)) ledger.answeredOnTheirOwn(answers);
+    this.flusher.schedule();
   }
 
   /** Failed authentications an edge isolate decided by itself, sent in batches. */
@@ -115,8 +155,9 @@ export class ClientAuthority extends DurableObject<Env> {
     for (const e of events) {
       // Malformed credential headers (400) count as requests with their error, not as failed authentications.
       const kind = e.code === "invalid_request" ? "denied" : "failed_auth";
-      this.count(e.at, "", kind, e.code, Math.max(1, Math.floor(e.count)));
+      this.countRefused(e.at, "", kind, e.code, Math.max(1, Math.floor(e.count)));
     }
+    this.flusher.schedule();
   }
 
   override async alarm(): Promise<void> {
@@ -181,7 +222,9 @@ export class ClientAuthority extends DurableObject<Env> {
     if (this.traffic) return this.traffic;
     const sql = this.ctx.storage.sql;
     const now = this.now();
-    const ledger = new UsageLedger(sql);
+    // The window's table first: the ledger folds its rows when it starts.
+    const window = new WindowStore(sql, now, () => ledger.fold());
+    const ledger = new UsageLedger(sql, now);
     const outbox = new AlertOutbox(sql);
     const monitor = new AlertMonitor(
       sql,
@@ -191,30 +234,57 @@ export class ClientAuthority extends DurableObject<Env> {
       () => this.flusher.schedule(),
       now,
     );
-    this.traffic = { window: new WindowStore(sql, now), ledger, outbox, monitor };
+    this.traffic = { window, ledger, outbox, monitor };
     return this.traffic;
   }
 
-  private count(at: number, bucket: string, kind: UsageKind, code?: DenialCode | string, n = 1): void {
+  private countRefused(
+    at: number,
+    bucket: string,
+    kind: Exclude<UsageKind, "admitted">,
+    code: string,
+    n: number,
+  ): void {
     const { ledger, monitor } = this.trafficOf();
     const now = this.now();
-    ledger.record(at, bucket, kind, code, n);
+    ledger.refused(at, bucket, kind, code, n);
     if (kind === "failed_auth") monitor.failedAuthentications(at, n, now);
-    if (kind !== "admitted") monitor.errorRate(now);
-    this.flusher.schedule();
+    monitor.errorRate(now);
   }
 
-  private recordCompletions(client: ClientRow, completions: Completion[]): void {
+  /**
+   * Successful answers summed per (minute, bucket), ready to ride on a window row; unsuccessful
+   * ones (rare: they carry an error code) are written on their own here.
+   */
+  private answersOf(client: ClientRow, completions: Completion[]): AnswerSum[] {
+    if (completions.length === 0) return [];
     const { ledger, monitor } = this.trafficOf();
     const units = client.environment === "production" ? 1 : 0;
+    const sums = new Map<string, AnswerSum>();
     let failed = false;
     for (const completion of completions) {
       const workflowId = completion.workflowId ?? "";
       const bucket = this.state.workflows.has(workflowId) ? workflowId : "";
-      ledger.complete(completion.admittedAt, bucket, completion.status, completion.responseMs, units, completion.code);
-      failed ||= completion.status < 200 || completion.status >= 300;
+      const ok = completion.status >= 200 && completion.status < 300;
+      const responseMs = Math.max(0, Math.round(completion.responseMs));
+      if (!ok || completion.code) {
+        ledger.failedAnswer(completion.admittedAt, bucket, completion.status, responseMs, completion.code);
+        failed = true;
+        continue;
+      }
+      const minute = floorTo(completion.admittedAt, MINUTE_MS);
+      const key = `${minute}|${bucket}`;
+      const sum = sums.get(key);
+      if (sum) {
+        sum.ok++;
+        sum.units += units;
+        sum.responseMs += responseMs;
+        sum.count++;
+      } else {
+        sums.set(key, { minute, bucket, ok: 1, units, responseMs, count: 1 });
+      }
     }
     if (failed) monitor.errorRate(this.now());
-    this.flusher.schedule();
+    return [...sums.values()];
   }
 }

@@ -33,6 +33,7 @@ export class ClientMutations {
       environment: row.environment,
       rate_limit: row.rateLimit,
       retention_days: row.retentionDays,
+      region: row.region,
     };
     const entry = auditEntry(audit, "client.create", { id: row.id, clientId: row.id }, details, row.createdAt);
     await db.batch([db.insert(clients).values(row), db.insert(auditLog).values(entry)]);

@@ -1,6 +1,6 @@
 /**
  * Every call the edge and the admin API make to a client's Durable Object, and what it answers.
- * On the data plane: one call per request, carrying the credential proof, answered with the whole
+ * On the data plane: one call per request (or per batch of one isolate's concurrent requests), carrying the credential proof, answered with the whole
  * decision. For management: one call per change, applied to D1 and to the object before it returns.
  */
 import type { CredentialProof, DenialCode, WorkflowState } from "../domain/admission";
@@ -16,6 +16,16 @@ export interface AdmitRequest {
   clientId: string;
   proof: CredentialProof;
   /** Answers of earlier admitted requests of this client, carried along instead of a call of their own. */
+  completions?: Completion[];
+}
+
+/**
+ * Concurrent requests of one client from one isolate, coalesced into one call: each entry with its
+ * own proof, decided in order and atomically (no other call is decided in between).
+ */
+export interface AdmitBatch {
+  clientId: string;
+  proofs: CredentialProof[];
   completions?: Completion[];
 }
 

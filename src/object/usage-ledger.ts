@@ -4,6 +4,7 @@
  * into hours for D1 (see flush.ts) and kept here only as long as a roll-up may still change.
  */
 import { HOUR_MS, MINUTE_MS, floorTo } from "../lib/time";
+import type { AnswerSum } from "./window-store";
 
 const HOURLY_KEEP_MS = 8 * 24 * HOUR_MS;
 
@@ -23,8 +24,25 @@ export interface HourTotals {
   errors: Record<string, number>;
 }
 
+/** Per-minute figures the error-rate alert needs, kept in memory (rebuilt from storage on start). */
+interface RecentMinute {
+  requests: number;
+  successful: number;
+  /** Admitted requests whose answer has not been reported yet. */
+  pending: number;
+}
+
+const RECENT_KEEP_MS = 6 * MINUTE_MS;
+
 export class UsageLedger {
-  constructor(private readonly sql: SqlStorage) {
+  private readonly recent = new Map<number, RecentMinute>();
+  /** Whether window rows may hold admissions or answers not yet folded into the minute buckets. */
+  private unfolded = true;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    now: number,
+  ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS usage_minutes (
         minute INTEGER NOT NULL, workflow_id TEXT NOT NULL,
         requests INTEGER NOT NULL DEFAULT 0, successful INTEGER NOT NULL DEFAULT 0,
@@ -36,55 +54,114 @@ export class UsageLedger {
         minute INTEGER NOT NULL, workflow_id TEXT NOT NULL, code TEXT NOT NULL, count INTEGER NOT NULL,
         PRIMARY KEY (minute, workflow_id, code));
       CREATE TABLE IF NOT EXISTS usage_hours (hour INTEGER PRIMARY KEY, requests INTEGER NOT NULL);`);
+    this.fold();
+    for (const r of sql.exec<{ minute: number; requests: number; successful: number; pending: number }>(
+      `SELECT minute, SUM(requests) AS requests, SUM(successful) AS successful, SUM(admitted - completed) AS pending
+       FROM usage_minutes WHERE minute >= ? GROUP BY minute`,
+      floorTo(now - RECENT_KEEP_MS, MINUTE_MS),
+    )) {
+      this.recent.set(r.minute, { requests: r.requests, successful: r.successful, pending: Math.max(0, r.pending) });
+    }
   }
 
-  /** One request, as decided by the authority (or reported by an edge isolate for failed auth). */
-  record(at: number, workflowId: string, kind: UsageKind, code?: string, n = 1): void {
+  /**
+   * Admitted requests, recorded durably by their window rows (WindowStore.persist): here only the
+   * in-memory figures move, and the rows are folded into the minute buckets later.
+   */
+  admitted(at: number, n: number): void {
+    const m = this.recentMinute(at);
+    m.requests += n;
+    m.pending += n;
+    this.unfolded = true;
+  }
+
+  /** Refused requests of one kind and code: one upsert (plus the error code's, except for 429s). */
+  refused(at: number, workflowId: string, kind: Exclude<UsageKind, "admitted">, code: string, n = 1): void {
     const minute = floorTo(at, MINUTE_MS);
     this.sql.exec(
-      `INSERT INTO usage_minutes (minute, workflow_id, requests, rate_limited, failed_auth, admitted, last_admitted_at)
-       VALUES (?1, ?2, ?7, ?3, ?4, ?6, ?5)
-       ON CONFLICT (minute, workflow_id) DO UPDATE SET requests = requests + ?7, admitted = admitted + ?6,
-         rate_limited = rate_limited + ?3, failed_auth = failed_auth + ?4,
-         last_admitted_at = MAX(COALESCE(last_admitted_at, 0), COALESCE(?5, 0))`,
+      `INSERT INTO usage_minutes (minute, workflow_id, requests, rate_limited, failed_auth)
+       VALUES (?1, ?2, ?5, ?3, ?4)
+       ON CONFLICT (minute, workflow_id) DO UPDATE SET requests = requests + ?5,
+         rate_limited = rate_limited + ?3, failed_auth = failed_auth + ?4`,
       minute,
       workflowId,
       kind === "rate_limited" ? n : 0,
       kind === "failed_auth" ? n : 0,
-      kind === "admitted" ? at : null,
-      kind === "admitted" ? n : 0,
       n,
     );
-    if (code) this.error(minute, workflowId, code, n);
+    // A 429's code is implied by rate_limited (see hourTotals): no second write per 429.
+    if (kind !== "rate_limited") this.error(minute, workflowId, code, n);
+    this.recentMinute(at).requests += n;
   }
 
-  /** The answer an admitted request got, reported by the edge once it was sent. */
-  complete(
-    admittedAt: number,
-    workflowId: string,
-    status: number,
-    responseMs: number,
-    units: number,
-    code?: string,
-  ): void {
-    const minute = floorTo(admittedAt, MINUTE_MS);
-    const ok = status >= 200 && status < 300 ? 1 : 0;
+  /** Successful answers that rode along on a call, noted in memory; their sum is written by the caller. */
+  answered(answers: AnswerSum): void {
+    const m = this.recentMinute(answers.minute);
+    m.successful += answers.ok;
+    m.pending = Math.max(0, m.pending - answers.count);
+    this.unfolded = true;
+  }
+
+  /** Successful answers summed per (minute, bucket), when no window row of this call can carry them. */
+  answeredOnTheirOwn(answers: AnswerSum): void {
     this.sql.exec(
-      `INSERT INTO usage_minutes (minute, workflow_id, successful, units, response_ms_total, completed) VALUES (?1, ?2, ?3, ?4, ?5, 1)
-       ON CONFLICT (minute, workflow_id) DO UPDATE SET successful = successful + ?3, units = units + ?4, completed = completed + 1,
-         response_ms_total = response_ms_total + ?5`,
+      `INSERT INTO usage_minutes (minute, workflow_id, successful, units, response_ms_total, completed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+       ON CONFLICT (minute, workflow_id) DO UPDATE SET successful = successful + ?3, units = units + ?4,
+         completed = completed + ?6, response_ms_total = response_ms_total + ?5`,
+      answers.minute,
+      answers.bucket,
+      answers.ok,
+      answers.units,
+      answers.responseMs,
+      answers.count,
+    );
+    this.answered(answers);
+  }
+
+  /** An unsuccessful answer (or one with the gateway's own error code): its own upserts. */
+  failedAnswer(admittedAt: number, workflowId: string, status: number, responseMs: number, code?: string): void {
+    const minute = floorTo(admittedAt, MINUTE_MS);
+    this.sql.exec(
+      `INSERT INTO usage_minutes (minute, workflow_id, response_ms_total, completed) VALUES (?1, ?2, ?3, 1)
+       ON CONFLICT (minute, workflow_id) DO UPDATE SET completed = completed + 1,
+         response_ms_total = response_ms_total + ?3`,
       minute,
       workflowId,
-      ok,
-      ok ? units : 0,
       Math.max(0, Math.round(responseMs)),
     );
-    if (!ok)
-      this.error(
-        minute,
-        workflowId,
-        code ?? (status >= 500 ? "upstream_5xx" : status >= 400 ? "upstream_4xx" : "upstream_3xx"),
-      );
+    this.error(
+      minute,
+      workflowId,
+      code ?? (status >= 500 ? "upstream_5xx" : status >= 400 ? "upstream_4xx" : "upstream_3xx"),
+    );
+    const m = this.recentMinute(admittedAt);
+    m.pending = Math.max(0, m.pending - 1);
+  }
+
+  /**
+   * Moves what the window rows record (admissions, and the answers that rode along on them) into
+   * the minute buckets, and marks them folded; in one synchronous run, so one implicit transaction.
+   */
+  fold(): void {
+    if (!this.unfolded) return;
+    this.unfolded = false;
+    this.sql.exec(
+      `INSERT INTO usage_minutes (minute, workflow_id, requests, admitted, last_admitted_at)
+       SELECT (ts / ${MINUTE_MS}) * ${MINUTE_MS}, bucket, COUNT(*), COUNT(*), MAX(ts) FROM window_hits
+       WHERE folded = 0 GROUP BY 1, 2
+       ON CONFLICT (minute, workflow_id) DO UPDATE SET requests = requests + excluded.requests,
+         admitted = admitted + excluded.admitted,
+         last_admitted_at = MAX(COALESCE(last_admitted_at, 0), excluded.last_admitted_at)`,
+    );
+    this.sql.exec(
+      `INSERT INTO usage_minutes (minute, workflow_id, successful, units, response_ms_total, completed)
+       SELECT done_minute, done_bucket, SUM(done_ok), SUM(done_units), SUM(done_ms), SUM(done_n) FROM window_hits
+       WHERE folded = 0 AND done_n > 0 GROUP BY 1, 2
+       ON CONFLICT (minute, workflow_id) DO UPDATE SET successful = successful + excluded.successful,
+         units = units + excluded.units, response_ms_total = response_ms_total + excluded.response_ms_total,
+         completed = completed + excluded.completed`,
+    );
+    this.sql.exec("UPDATE window_hits SET folded = 1 WHERE folded = 0");
   }
 
   private error(minute: number, workflowId: string, code: string, n = 1): void {
@@ -98,11 +175,37 @@ export class UsageLedger {
     );
   }
 
+  private recentMinute(at: number): RecentMinute {
+    const minute = floorTo(at, MINUTE_MS);
+    let m = this.recent.get(minute);
+    if (!m) {
+      this.recent.set(minute, (m = { requests: 0, successful: 0, pending: 0 }));
+      for (const key of this.recent.keys()) if (key < minute - RECENT_KEEP_MS) this.recent.delete(key);
+    }
+    return m;
+  }
+
+  /** Requests since `from` (by minute bucket) and how many are known to have failed, from memory. */
+  recentSince(from: number): { requests: number; failed: number } {
+    const first = floorTo(from, MINUTE_MS);
+    let requests = 0;
+    let successful = 0;
+    let pending = 0;
+    for (const [minute, m] of this.recent) {
+      if (minute < first) continue;
+      requests += m.requests;
+      successful += m.successful;
+      pending += m.pending;
+    }
+    return { requests, failed: requests - successful - pending };
+  }
+
   /**
    * Hour totals for every hour that still has minute buckets here. Absolute values, so writing
    * them twice (a retried flush) gives the same D1 rows as writing them once.
    */
   hourTotals(): HourTotals[] {
+    this.fold();
     const rows = this.sql
       .exec<{
         hour: number;
@@ -143,7 +246,7 @@ export class UsageLedger {
       responseMsTotal: r.response_ms_total,
       responses: r.completed,
       lastAdmittedAt: r.last_admitted_at || null,
-      errors: errors.get(`${r.hour}|${r.workflow_id}`) ?? {},
+      errors: withRateLimited(errors.get(`${r.hour}|${r.workflow_id}`) ?? {}, r.rate_limited),
     }));
   }
 
@@ -169,6 +272,7 @@ export class UsageLedger {
    * admitted request whose answer has not been reported yet is neither success nor failure.
    */
   since(from: number): { requests: number; failed: number } {
+    this.fold();
     const row = this.sql
       .exec<{ requests: number | null; successful: number | null; pending: number | null }>(
         "SELECT SUM(requests) AS requests, SUM(successful) AS successful, SUM(admitted - completed) AS pending FROM usage_minutes WHERE minute >= ?",
@@ -191,4 +295,10 @@ export class UsageLedger {
       .one();
     return (row.total ?? 0) / (7 * 24);
   }
+}
+
+/** 429s are not written to the error table: their count is the bucket's rate_limited. */
+function withRateLimited(errors: Record<string, number>, rateLimited: number): Record<string, number> {
+  if (rateLimited > 0) errors.rate_limit_exceeded = (errors.rate_limit_exceeded ?? 0) + rateLimited;
+  return errors;
 }

@@ -1,41 +1,106 @@
 /**
  * The client's exact sliding window, kept in the object's SQLite storage so that an eviction or a
  * restart loses no admitted request: only the last 60 s are reloaded.
+ *
+ * Each row is also the durable record of one admitted request for the usage figures (the ledger
+ * folds unfolded rows into its minute buckets later, see UsageLedger.fold), and it may carry the
+ * summed answers of earlier requests that rode along on the same call. So an admitted request
+ * costs one INSERT, whatever it rode with: the one SQLite write of its decision.
  */
 import { SlidingWindow, WINDOW_MS, type WindowDecision } from "../domain/sliding-window";
 
+/** Expired rows are folded and deleted at most this often: they are harmless meanwhile. */
+const PURGE_EVERY_MS = 10_000;
+/** Rows per INSERT statement (8 bound values each). */
+const ROWS_PER_STATEMENT = 12;
+
+/** Successful answers of earlier admitted requests of one (minute, bucket), summed. */
+export interface AnswerSum {
+  minute: number;
+  bucket: string;
+  ok: number;
+  units: number;
+  responseMs: number;
+  count: number;
+}
+
+export interface AdmittedRow {
+  bucket: string;
+  answers?: AnswerSum;
+}
+
+const COLUMNS: [string, string][] = [
+  ["bucket", "TEXT NOT NULL DEFAULT ''"],
+  // Rows written before the ledger read the window (and rows seeded by hand) count as folded.
+  ["folded", "INTEGER NOT NULL DEFAULT 1"],
+  ["done_minute", "INTEGER"],
+  ["done_bucket", "TEXT"],
+  ["done_ok", "INTEGER NOT NULL DEFAULT 0"],
+  ["done_units", "INTEGER NOT NULL DEFAULT 0"],
+  ["done_ms", "INTEGER NOT NULL DEFAULT 0"],
+  ["done_n", "INTEGER NOT NULL DEFAULT 0"],
+];
+
 export class WindowStore {
   private window: SlidingWindow;
-  private purgedAt = 0;
-  private stale = false;
+  private purgedAt: number;
 
   constructor(
     private readonly sql: SqlStorage,
     now: number,
+    /** Called before expired rows are deleted, so that what they record reaches the ledger first. */
+    private readonly beforePurge: () => void,
   ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS window_hits (ts INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS window_hits_ts ON window_hits (ts);`);
-    sql.exec("DELETE FROM window_hits WHERE ts <= ?", now - WINDOW_MS);
-    const hits = sql.exec<{ ts: number }>("SELECT ts FROM window_hits ORDER BY ts").toArray();
+    const present = new Set(
+      sql
+        .exec<{ name: string }>("SELECT name FROM pragma_table_info('window_hits')")
+        .toArray()
+        .map((c) => c.name),
+    );
+    for (const [name, type] of COLUMNS) {
+      if (!present.has(name)) sql.exec(`ALTER TABLE window_hits ADD COLUMN ${name} ${type}`);
+    }
+    const hits = sql
+      .exec<{ ts: number }>("SELECT ts FROM window_hits WHERE ts > ? ORDER BY ts", now - WINDOW_MS)
+      .toArray();
     this.window = new SlidingWindow(hits.map((h) => h.ts));
+    this.purgedAt = now - PURGE_EVERY_MS;
   }
 
   get size(): number {
     return this.window.size;
   }
 
-  /** One request at `now` under `limit`; an admitted one is persisted before the answer leaves. */
-  admit(now: number, limit: number): WindowDecision {
-    // Expired rows are deleted at most once a second: they are harmless (a restart reloads only
-    // the last 60 s) and one DELETE per request would double the window's storage writes.
-    if (this.window.expire(now)) this.stale = true;
-    if (this.stale && now - this.purgedAt >= 1000) {
-      this.sql.exec("DELETE FROM window_hits WHERE ts <= ?", now - WINDOW_MS);
-      this.purgedAt = now;
-      this.stale = false;
+  /** Decides `count` requests at `now` under `limit`, in memory; `persist` must follow before the answer. */
+  decide(now: number, limit: number, count = 1): WindowDecision {
+    return this.window.admit(now, limit, count);
+  }
+
+  /** The admitted requests of one call, all at `now`, in as few statements as possible (usually one). */
+  persist(now: number, rows: AdmittedRow[]): void {
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+      const values: (string | number | null)[] = [];
+      for (const row of chunk) {
+        const a = row.answers;
+        values.push(now, row.bucket, a?.minute ?? null, a?.bucket ?? null, a?.ok ?? 0, a?.units ?? 0);
+        values.push(a?.responseMs ?? 0, a?.count ?? 0);
+      }
+      this.sql.exec(
+        `INSERT INTO window_hits (ts, bucket, folded, done_minute, done_bucket, done_ok, done_units, done_ms, done_n)
+         VALUES ${chunk.map(() => "(?, ?, 0, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        ...values,
+      );
     }
-    const decision = this.window.admit(now, limit);
-    if (decision.admitted > 0) this.sql.exec("INSERT INTO window_hits (ts) VALUES (?)", now);
-    return decision;
+    this.purge(now);
+  }
+
+  private purge(now: number): void {
+    if (now - this.purgedAt < PURGE_EVERY_MS) return;
+    this.purgedAt = now;
+    this.beforePurge();
+    this.sql.exec("DELETE FROM window_hits WHERE ts <= ? AND folded = 1", now - WINDOW_MS);
   }
 }

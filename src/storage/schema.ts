@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { ClientRecord, UsageHour, WorkflowRecord } from "../domain/records";
+import { type ClientRecord, LOCATION_HINTS, type UsageHour, type WorkflowRecord } from "../domain/records";
 
 export const clients = sqliteTable(
   "clients",
@@ -27,6 +27,7 @@ export const clients = sqliteTable(
     lastUsedAt: integer("last_used_at"),
     secretRotatedAt: integer("secret_rotated_at"),
     revokedAt: integer("revoked_at"),
+    region: text("region", { enum: LOCATION_HINTS }),
   },
   (t) => [
     index("clients_created_idx").on(t.createdAt, t.id),

@@ -3,6 +3,7 @@
  * and workflow IDs at the edge. Every binding the gateway has (D1, KV, the Durable Object
  * namespace) is wrapped in a counter, so "no storage" is measured, not assumed.
  */
+import { forgetHeldTokens } from "../../src/edge/token-memo";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { counted, type Calls } from "../support/counting";
@@ -148,6 +149,7 @@ describe("a real workflow presented with another real client's ID", () => {
     const wf = await createWorkflow(owner);
     const token = (await kvToken(wf.id))!;
     await env.TOKEN_CACHE.put(`wf:${wf.id}`, withEditedPayload(token, { cid: stranger.id }));
+    forgetHeldTokens(env); // the edge holds KV values for a few seconds per isolate
     await expectError(
       await callWithEnv({}, "/v1/verify", { headers: { "X-Client-ID": stranger.id, "X-Workflow-ID": wf.id } }),
       401,

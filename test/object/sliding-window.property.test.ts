@@ -3,10 +3,12 @@
  * clock, against a brute-force oracle of the contract's rule: a request at time t is admitted iff
  * fewer than L requests were admitted in (t − 60 000, t]; refused requests do not count.
  */
+import { runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { rateLimitHeaders, retryAfterSeconds } from "../../src/domain/rate-limit-headers";
 import { SlidingWindow, WINDOW_MS } from "../../src/domain/sliding-window";
+import { authority, createClient, sha256HexOf, unrelatedSecret } from "../support/helpers";
 
 /** The rule, by brute force: every admitted timestamp of the last 60 s, counted each time. */
 class Oracle {
@@ -259,5 +261,66 @@ describe("SlidingWindow against a brute-force oracle", () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+// ---- batches through the real Durable Object --------------------------------------------------
+
+describe("admitBatch on the client's object: random batches with mixed proofs", () => {
+  it("never admits more than L in any 60 s, never refuses a right secret while fewer than L were admitted, never counts a wrong one", async () => {
+    const limit = 7;
+    const client = await createClient({ rate_limit: limit });
+    const right = { kind: "secret" as const, secretHash: await sha256HexOf(client.secret) };
+    const wrong = { kind: "secret" as const, secretHash: await sha256HexOf(await unrelatedSecret()) };
+    const stub = authority(client.id);
+    const clock = { t: Date.now() };
+    await runInDurableObject(stub as DurableObjectStub, (instance) => {
+      (instance as unknown as { clock: { now: () => number } }).clock = { now: () => clock.t };
+    });
+
+    const steps = fc.sample(
+      fc.record({
+        gap: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4_000 }), fc.integer({ min: 20_000, max: 61_000 })),
+        proofs: fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
+      }),
+      { numRuns: 120, seed: 10 },
+    );
+    const admitted: number[] = [];
+    for (const step of steps) {
+      clock.t += step.gap;
+      const t = clock.t;
+      const results = await stub.admitBatch({
+        clientId: client.id,
+        proofs: step.proofs.map((ok) => (ok ? right : wrong)),
+      });
+      expect(results).toHaveLength(step.proofs.length);
+      step.proofs.forEach((ok, i) => {
+        const r = results[i]!;
+        if (!ok) {
+          expect(r).toMatchObject({ outcome: "denied", code: "invalid_credentials" });
+          return;
+        }
+        expect(r.outcome).toBe("decided");
+        if (r.outcome !== "decided") return;
+        const before = admitted.filter((a) => a > t - WINDOW_MS).length;
+        // In order: admitted exactly when fewer than L were admitted before it (batch included).
+        expect(r.admitted, `at ${t}, ${before} in window`).toBe(before < limit);
+        if (r.admitted) {
+          admitted.push(t);
+          expect(r.remaining).toBe(limit - before - 1);
+        }
+      });
+      // The persisted window holds exactly the admitted entries of the last 60 s.
+      const stored = await runInDurableObject(stub as DurableObjectStub, (_i: unknown, state: DurableObjectState) =>
+        state.storage.sql
+          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM window_hits WHERE ts > ?", t - WINDOW_MS)
+          .one(),
+      );
+      expect(stored.n).toBe(admitted.filter((a) => a > t - WINDOW_MS).length);
+    }
+    // Never over L in any 60 s interval (each admission checked as the interval's end).
+    for (const a of admitted)
+      expect(admitted.filter((b) => b > a - WINDOW_MS && b <= a).length).toBeLessThanOrEqual(limit);
+    expect(admitted.length).toBeGreaterThan(limit); // the schedule did cross windows
   });
 });

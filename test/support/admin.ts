@@ -13,6 +13,7 @@ export const CLIENT_FIELDS = [
   "environment",
   "rate_limit",
   "retention_days",
+  "region",
   "status",
   "secret_last_four",
   "created_at",

@@ -1,4 +1,5 @@
 /** Shared expectations and storage probes for the workflow tests (not a test file itself). */
+import { forgetHeldTokens } from "../../src/edge/token-memo";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { expect } from "vitest";
 import { newWorkflowId } from "./credentials";
@@ -46,8 +47,11 @@ export async function d1Token(workflowId: string): Promise<string | null> {
 }
 
 /** Writes a token into KV only (simulates a stale or poisoned cache). */
-export const putKv = (workflowId: string, value: string): Promise<void> =>
-  env.TOKEN_CACHE.put(TOKEN_KEY(workflowId), value);
+export const putKv = async (workflowId: string, value: string): Promise<void> => {
+  await env.TOKEN_CACHE.put(TOKEN_KEY(workflowId), value);
+  // The edge holds KV's value for a few seconds per isolate: a test's direct write is seen at once.
+  forgetHeldTokens(env);
+};
 
 /** Writes a token into both KV and D1, so that no fallback can rescue a bad one. */
 export async function plantToken(workflowId: string, token: string): Promise<void> {

@@ -61,7 +61,8 @@ clientRoutes.openapi(
     const id = await credentials.newClientId(body.environment);
     const secret = await credentials.newClientSecret(body.environment);
     const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), Date.now()));
-    const created = unwrap(await authorityFor(c.env, id).createClient(row, auditContextOf(c)));
+    // The object is created here, by this call: near the client's callers when a region is given.
+    const created = unwrap(await authorityFor(c.env, id, row.region).createClient(row, auditContextOf(c)));
     return c.json({ client: presentClient(created, c.env), client_secret: secret }, 201, NO_STORE);
   },
 );

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { LOCATION_HINTS } from "../../domain/records";
 import { Cursor, IsoTime, Limit, text } from "./common";
 
 const Name = text().trim().min(1).max(200).openapi({ example: "Production iOS App" });
@@ -15,6 +16,11 @@ const RetentionDays = z.number().int().min(1).max(365).openapi({
     "Days usage, alerts and audit entries are kept (production 7..365, default 90; sandbox 1..7, default 7).",
 });
 
+const Region = z.enum(LOCATION_HINTS).nullable().openapi({
+  description:
+    "Where the client's callers are: the Cloudflare location hint its Durable Object is created near (fixed at creation). null: near the first call that reaches it.",
+});
+
 export const ClientSchema = z
   .object({
     id: z.string().openapi({ example: "nafsi_live_3Vq0cJm2xWb8PnKf5TzR1a0Nt9Zq" }),
@@ -22,6 +28,7 @@ export const ClientSchema = z
     environment: Environment,
     rate_limit: z.number().int(),
     retention_days: z.number().int(),
+    region: Region,
     status: z.enum(["active", "inactive", "revoked"]),
     secret_last_four: z.string(),
     created_at: IsoTime,
@@ -49,6 +56,7 @@ export const CreateClientBody = z
     environment: Environment,
     rate_limit: RateLimit.optional(),
     retention_days: RetentionDays.optional(),
+    region: Region.optional(),
   })
   .openapi("CreateClient");
 
@@ -61,6 +69,7 @@ export const IMMUTABLE_CLIENT_FIELDS = [
   "secret_hash",
   "secret_last_four",
   "created_at",
+  "region",
 ];
 
 export const PatchClientBody = z

@@ -1,0 +1,156 @@
+/**
+ * One client's concurrent requests in this isolate share one call to its Durable Object.
+ *
+ * The first request with no call in flight leads: it calls `admitBatch` with its own proof. Requests
+ * arriving while a call is in flight queue for the next batch. When a call returns, the leader
+ * stores each follower's answer on its waiter as plain data (its own AdmitResult: never a Response,
+ * stream or RPC stub) and, from its own request (kept alive with waitUntil), sends the batch that
+ * queued meanwhile, up to MAX_CHAIN batches; then the next arrival leads.
+ *
+ * Followers poll with their own timers instead of awaiting a promise the leader resolves. workerd
+ * runs a promise's continuation in the turn of the request that resolved it, so a follower woken by
+ * the leader finishes its whole handler inside the leader's request, and its response fails with
+ * "Cannot perform I/O on behalf of a different request ... (I/O type: RefcountedFulfiller)" (a
+ * promoted follower making the next call failed the same way, with I/O type SpanParent). Measured
+ * here: workerd 1.20260426, compatibility date 2026-04-26, vitest-pool-workers, 60 concurrent
+ * requests of one client (test/edge/rate-limit.test.ts "concurrency").
+ *
+ * Safety: the object decides a batch's entries in order, each on its own proof, so the answers are
+ * those of one call per request made in that order. A follower never retries a batch it was part
+ * of: if the call fails, every entry of it answers 503 (fail closed), so nothing is counted twice.
+ * A follower left in the queue too long (its leader stopped chaining) makes its own call.
+ */
+import type { AdmitResult, Completion, CredentialProof } from "../object/protocol";
+import { authorityFor } from "../object/stub";
+import { takeCompletions } from "./completions";
+
+/** Longest wait in the queue before a follower calls on its own. */
+const QUEUE_WAIT_MS = 250;
+/** How often a follower looks whether its batch was answered. */
+const POLL_MS = 1;
+/** A leader sends at most this many batches in a row; then the next arrival leads. */
+const MAX_CHAIN = 64;
+/** A lane whose leader never finished (its request died) is taken over after this. */
+const STUCK_MS = 5_000;
+
+type Settled = { kind: "result"; result: AdmitResult } | { kind: "failed"; error: unknown };
+
+interface Waiter {
+  proof: CredentialProof;
+  state: "queued" | "sent" | "gone";
+  settled: Settled | null;
+}
+
+interface Lane {
+  busy: boolean;
+  busySince: number;
+  next: Waiter[];
+}
+
+export class BatchFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super("The batch's call to the client's authority failed.");
+  }
+}
+
+const lanesByEnv = new WeakMap<object, Map<string, Lane>>();
+
+function laneOf(env: Env, clientId: string): Lane {
+  let lanes = lanesByEnv.get(env);
+  if (!lanes) lanesByEnv.set(env, (lanes = new Map()));
+  let lane = lanes.get(clientId);
+  if (!lane) lanes.set(clientId, (lane = { busy: false, busySince: 0, next: [] }));
+  return lane;
+}
+
+/**
+ * This request's decision, from a call it leads or one it rides on. Throws BatchFailed when the
+ * call that carried it failed (the caller answers 503).
+ */
+export async function admitCoalesced(
+  env: Env,
+  ctx: ExecutionContext | undefined,
+  clientId: string,
+  proof: CredentialProof,
+): Promise<AdmitResult> {
+  const lane = laneOf(env, clientId);
+  const now = Date.now();
+  if (!lane.busy || now - lane.busySince > STUCK_MS) {
+    lane.busy = true;
+    lane.busySince = now;
+    const self: Waiter = { proof, state: "sent", settled: null };
+    return lead(env, ctx, clientId, lane, [self, ...takeQueued(lane)]);
+  }
+  const self: Waiter = { proof, state: "queued", settled: null };
+  lane.next.push(self);
+  const deadline = Date.now() + QUEUE_WAIT_MS;
+  // Woken only by its own timers, so that it runs in its own request (see above); the leader only
+  // stores plain data on the waiter.
+  while (self.settled === null) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (self.state === "queued" && Date.now() >= deadline) {
+      // Never sent, and its leader stopped chaining: its own call. A sent entry waits for its
+      // batch only (a call of its own could count it twice); the chain settles every entry it sent.
+      lane.next.splice(lane.next.indexOf(self), 1);
+      self.state = "gone";
+      return callAlone(env, clientId, proof);
+    }
+  }
+  const settled: Settled = self.settled;
+  if (settled.kind === "result") return settled.result;
+  throw new BatchFailed(settled.error);
+}
+
+function takeQueued(lane: Lane): Waiter[] {
+  const queued = lane.next.splice(0);
+  for (const w of queued) w.state = "sent";
+  return queued;
+}
+
+function send(env: Env, clientId: string, batch: Waiter[]): Promise<Settled[]> {
+  const completions: Completion[] | undefined = takeCompletions(env, clientId);
+  // Promise.resolve().then: a stub that throws synchronously (getByName itself) fails the batch too.
+  return Promise.resolve()
+    .then(() => authorityFor(env, clientId).admitBatch({ clientId, proofs: batch.map((w) => w.proof), completions }))
+    .then(
+      (results): Settled[] => batch.map((_, i) => ({ kind: "result", result: results[i]! })),
+      (error: unknown): Settled[] => batch.map(() => ({ kind: "failed", error })),
+    );
+}
+
+/**
+ * Sends the leader's batch, answers its followers, then sends what queued meanwhile, batch after
+ * batch, from the leader's own request; resolves to the leader's own entry as soon as it is known.
+ */
+function lead(
+  env: Env,
+  ctx: ExecutionContext | undefined,
+  clientId: string,
+  lane: Lane,
+  batch: Waiter[],
+): Promise<AdmitResult> {
+  const own = Promise.withResolvers<Settled>();
+  const chain = (async () => {
+    let current = batch;
+    for (let round = 0; ; round++) {
+      const settled = await send(env, clientId, current);
+      current.forEach((w, i) => (w === batch[0] ? own.resolve(settled[i]!) : (w.settled = settled[i]!)));
+      if (lane.next.length === 0 || round + 1 >= MAX_CHAIN) break;
+      lane.busySince = Date.now();
+      current = takeQueued(lane);
+    }
+    lane.busy = false;
+  })();
+  // The followers depend on this chain: it finishes even if the leader's own client goes away.
+  ctx?.waitUntil(chain);
+  return own.promise.then((settled) => {
+    if (settled.kind === "result") return settled.result;
+    throw new BatchFailed(settled.kind === "failed" ? settled.error : null);
+  });
+}
+
+async function callAlone(env: Env, clientId: string, proof: CredentialProof): Promise<AdmitResult> {
+  const [settled] = await send(env, clientId, [{ proof, state: "sent", settled: null }]);
+  if (settled!.kind === "result") return settled!.result;
+  throw new BatchFailed(settled!.kind === "failed" ? settled!.error : null);
+}

@@ -1,0 +1,81 @@
+/**
+ * Per-isolate memory for workflow calls, so that one costs about what a secret call costs.
+ *
+ * - Verified refresh tokens, keyed by the exact token string (and the signing keys): the same string
+ *   verified with the same keys gives the same claims, so this cannot change an answer. A forged or
+ *   replaced token is a different string and misses. Bounded, least recently used forgotten first.
+ * - The KV value of a workflow, held for a few seconds. It decides nothing: the client's Durable
+ *   Object compares the token's ID with the workflow's current one and answers "stale" otherwise,
+ *   after which the edge reads D1's primary (and holds that token instead).
+ */
+import { type RefreshClaims, SigningKeyMissing, verifyRefreshToken } from "../domain/refresh-token";
+import { cachedToken } from "../storage/token-cache";
+
+const MAX_TOKENS = 2_000;
+const MAX_HELD = 10_000;
+export const HOLD_MS = 5_000;
+
+const verifiedByKeys = new Map<string, Map<string, RefreshClaims | null>>();
+
+/** The token's claims (null when it does not verify), verified once per isolate and key pair. */
+export async function verifiedClaims(
+  env: Pick<Env, "TOKEN_SIGNING_KEY" | "TOKEN_SIGNING_KEY_PREVIOUS">,
+  token: string,
+): Promise<RefreshClaims | null> {
+  if (!env.TOKEN_SIGNING_KEY) throw new SigningKeyMissing();
+  const keys = `${env.TOKEN_SIGNING_KEY}\n${env.TOKEN_SIGNING_KEY_PREVIOUS ?? ""}`;
+  let verified = verifiedByKeys.get(keys);
+  if (!verified) verifiedByKeys.set(keys, (verified = new Map()));
+  if (verified.has(token)) {
+    const claims = verified.get(token)!;
+    verified.delete(token); // Re-inserted: most recently used last.
+    verified.set(token, claims);
+    return claims;
+  }
+  const claims = await verifyRefreshToken(env, token);
+  if (verified.size >= MAX_TOKENS) verified.delete(verified.keys().next().value!);
+  verified.set(token, claims);
+  return claims;
+}
+
+interface Held {
+  value: string | null;
+  until: number;
+}
+
+/** Per KV binding, so that an isolate serving several configurations never mixes them. */
+const heldByBinding = new WeakMap<object, Map<string, Held>>();
+
+function heldOf(env: Env): Map<string, Held> {
+  let held = heldByBinding.get(env.TOKEN_CACHE);
+  if (!held) heldByBinding.set(env.TOKEN_CACHE, (held = new Map()));
+  return held;
+}
+
+/** KV's value for the workflow (see cachedToken), from this isolate when read in the last seconds. */
+export async function heldToken(env: Env, workflowId: string): Promise<string | null | undefined> {
+  const held = heldOf(env);
+  const entry = held.get(workflowId);
+  const now = Date.now();
+  if (entry && entry.until > now) return entry.value;
+  const value = await cachedToken(env, workflowId);
+  if (value !== undefined) hold(held, workflowId, value, now);
+  else held.delete(workflowId);
+  return value;
+}
+
+/** The token D1's primary gave after a "stale": the current one, held in place of KV's. */
+export function holdCurrentToken(env: Env, workflowId: string, token: string | null): void {
+  hold(heldOf(env), workflowId, token, Date.now());
+}
+
+function hold(held: Map<string, Held>, workflowId: string, value: string | null, now: number): void {
+  held.delete(workflowId);
+  if (held.size >= MAX_HELD) held.delete(held.keys().next().value!);
+  held.set(workflowId, { value, until: now + HOLD_MS });
+}
+
+/** Forgets every held KV value (tests that write KV directly, as a lagging or poisoned cache would). */
+export function forgetHeldTokens(env: Pick<Env, "TOKEN_CACHE">): void {
+  heldByBinding.delete(env.TOKEN_CACHE);
+}
