@@ -124,6 +124,22 @@ const FIELDS: TextField[] = [
     detail: "client_secret",
     secret: true,
   },
+  {
+    method: "POST",
+    route: "/admin/tokens",
+    field: "name",
+    path: () => "/admin/tokens",
+    body: (_f, bad) => ({ name: `Desk ${bad}`, permissions: ["clients:read"] }),
+    detail: "name",
+  },
+  {
+    method: "POST",
+    route: "/admin/tokens",
+    field: "client_ids",
+    path: () => "/admin/tokens",
+    body: (f, bad) => ({ name: "Desk", permissions: ["clients:read"], client_ids: [f.client.id + bad] }),
+    detail: "client_ids.0",
+  },
 ];
 
 /** What a refused call must leave as it was: clients, workflows and the audit log, whole. */

@@ -29,10 +29,10 @@ describe("verified-token memory and held KV values", () => {
     // The held old string is refused by the object ("stale"); D1's primary gives the new one.
     expect(await get()).toBe("ok");
 
-    // Planting the old string back into KV and D1 changes nothing while the isolate holds the
-    // current token: it is what the object admits.
+    // Even with the old string planted back into KV and D1 (and nothing held), it is never admitted:
+    // the object knows the workflow's current token ID.
     await plantToken(wf.id, old.token);
-    expect(await get()).toBe("ok");
+    expect(await get()).toBe("invalid_credentials");
     await app.settle();
   });
 });

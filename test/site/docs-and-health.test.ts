@@ -54,6 +54,7 @@ describe("GET /openapi.json", () => {
       "environment",
       "name",
       "rate_limit",
+      "region",
       "retention_days",
     ]);
     expect(Object.keys(body("/admin/clients/{client_id}", "patch").properties).sort()).toEqual([

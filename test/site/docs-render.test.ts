@@ -46,8 +46,8 @@ describe("GET /docs", () => {
 
   it("renders markdown backticks as <code>, with the text inside escaped", async () => {
     const page = await docsPage();
-    // The API description: "Admin calls take `Authorization: Bearer <ADMIN_TOKEN>`; …"
-    expect(page).toContain("<code>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code>");
+    // The API description: "Admin calls take `Authorization: Bearer <token>`: …"
+    expect(page).toContain("<code>Authorization: Bearer &lt;token&gt;</code>");
     const text = page.replace(/<style>[\s\S]*?<\/style>/, "");
     expect(text).not.toContain("`");
   });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { GRANTS, PERMISSIONS } from "../permissions";
-import { Cursor, IsoTime, Limit } from "./common";
+import { Cursor, IsoTime, Limit, text } from "./common";
 
 export const DEFAULT_TOKEN_DAYS = 90;
 export const MAX_TOKEN_DAYS = 365;
@@ -32,14 +32,14 @@ export const AdminTokenSchema = z
 
 export const CreateTokenBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).openapi({ example: "CI deploys" }),
+    name: text().trim().min(1).max(200).openapi({ example: "CI deploys" }),
     permissions: z
       .array(Grant)
       .min(1)
       .max(GRANTS.length)
       .transform((grants) => [...new Set(grants)]),
     client_ids: z
-      .array(z.string().max(200))
+      .array(text().max(200))
       .min(1)
       .max(MAX_TOKEN_CLIENTS)
       .transform((ids) => [...new Set(ids)])
@@ -56,8 +56,7 @@ export const CreateTokenBody = z
   .openapi("CreateAdminToken");
 
 export const TokenIdParam = z.object({
-  token_id: z
-    .string()
+  token_id: text()
     .max(200)
     .openapi({ param: { name: "token_id", in: "path" } }),
 });
