@@ -34,6 +34,24 @@ function targetUrl(base: string, incoming: URL): string {
   return target.toString();
 }
 
+/** The caller's headers as the upstream gets them: no secret, and who the gateway says called. */
+function upstreamHeaders(c: Context<EdgeEnv>): Headers {
+  const credential = c.get("credential");
+  const headers = new Headers(c.req.raw.headers);
+  for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name);
+  headers.set("X-Nafsi-Client-Id", credential.clientId);
+  headers.set("X-Nafsi-Environment", credential.environment);
+  if (credential.workflowId) headers.set("X-Nafsi-Workflow-Id", credential.workflowId);
+  else headers.delete("X-Nafsi-Workflow-Id");
+  headers.set("X-Request-Id", c.get("requestId"));
+  // The caller's own ID goes on under its own name, only if it passed validation; a caller cannot
+  // set this header directly either.
+  const callerRequestId = c.get("callerRequestId");
+  if (callerRequestId) headers.set("X-Caller-Request-Id", callerRequestId);
+  else headers.delete("X-Caller-Request-Id");
+  return headers;
+}
+
 /**
  * The last step: the admitted request goes to its environment's upstream (method, path, query and
  * body unchanged, streamed both ways), or, with no upstream configured, the built-in echo answers.
@@ -57,18 +75,7 @@ export const forward = () => async (c: Context<EdgeEnv>) => {
   }
 
   const incoming = new URL(c.req.url);
-  const headers = new Headers(c.req.raw.headers);
-  for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name);
-  headers.set("X-Nafsi-Client-Id", credential.clientId);
-  headers.set("X-Nafsi-Environment", credential.environment);
-  if (credential.workflowId) headers.set("X-Nafsi-Workflow-Id", credential.workflowId);
-  else headers.delete("X-Nafsi-Workflow-Id");
-  headers.set("X-Request-Id", c.get("requestId"));
-  // The caller's own ID goes on under its own name, only if it passed validation; a caller cannot
-  // set this header directly either.
-  const callerRequestId = c.get("callerRequestId");
-  if (callerRequestId) headers.set("X-Caller-Request-Id", callerRequestId);
-  else headers.delete("X-Caller-Request-Id");
+  const headers = upstreamHeaders(c);
 
   const timeout = Number(c.env.UPSTREAM_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS;
   // The timeout bounds the wait for the upstream's answer (its status and headers), not the

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { alerts, clients, usageHourly, workflows } from "../storage/schema";
-import type { HourTotals } from "./usage-ledger";
+import type { HourTotals } from "./hour-totals";
 import type { StoredAlert } from "./alert-outbox";
 
 /**
@@ -10,12 +10,17 @@ import type { StoredAlert } from "./alert-outbox";
  * landed (a timeout, a restart mid-flush) cannot double-count. last_used_at only moves forward.
  */
 export function flushStatements(db: DrizzleD1Database, clientId: string, totals: HourTotals[], pending: StoredAlert[]) {
-  const statements = [];
-  for (const t of totals) {
-    const values = {
-      clientId,
-      hour: t.hour,
-      workflowId: t.workflowId,
+  return [
+    ...usageStatements(db, clientId, totals),
+    ...lastUsedStatements(db, clientId, totals),
+    ...alertStatements(db, pending),
+  ];
+}
+
+/** Absolute hour totals: a replayed row overwrites itself. */
+function usageStatements(db: DrizzleD1Database, clientId: string, totals: HourTotals[]) {
+  return totals.map((t) => {
+    const figures = {
       requests: t.requests,
       successfulRequests: t.successfulRequests,
       rateLimitedRequests: t.rateLimitedRequests,
@@ -25,31 +30,22 @@ export function flushStatements(db: DrizzleD1Database, clientId: string, totals:
       responses: t.responses,
       errors: t.errors,
     };
-    statements.push(
-      db
-        .insert(usageHourly)
-        .values(values)
-        .onConflictDoUpdate({
-          target: [usageHourly.clientId, usageHourly.hour, usageHourly.workflowId],
-          set: {
-            requests: values.requests,
-            successfulRequests: values.successfulRequests,
-            rateLimitedRequests: values.rateLimitedRequests,
-            failedAuthentications: values.failedAuthentications,
-            unitsConsumed: values.unitsConsumed,
-            responseMsTotal: values.responseMsTotal,
-            responses: values.responses,
-            errors: values.errors,
-          },
-        }),
-    );
-  }
+    return db
+      .insert(usageHourly)
+      .values({ clientId, hour: t.hour, workflowId: t.workflowId, ...figures })
+      .onConflictDoUpdate({ target: [usageHourly.clientId, usageHourly.hour, usageHourly.workflowId], set: figures });
+  });
+}
+
+/** last_used_at of the client and of each workflow, moved forward only (isolates flush out of order). */
+function lastUsedStatements(db: DrizzleD1Database, clientId: string, totals: HourTotals[]) {
   const lastUsed = new Map<string, number>();
   for (const t of totals) {
     if (t.lastAdmittedAt === null) continue;
     lastUsed.set(t.workflowId, Math.max(lastUsed.get(t.workflowId) ?? 0, t.lastAdmittedAt));
   }
   const clientLastUsed = Math.max(0, ...lastUsed.values());
+  const statements = [];
   if (clientLastUsed > 0) {
     statements.push(
       db
@@ -67,20 +63,22 @@ export function flushStatements(db: DrizzleD1Database, clientId: string, totals:
         .where(sql`${workflows.id} = ${workflowId}`),
     );
   }
-  for (const a of pending) {
-    statements.push(
-      db
-        .insert(alerts)
-        .values({
-          id: a.id,
-          clientId: a.clientId,
-          type: a.type,
-          message: a.message,
-          triggeredAt: a.triggeredAt,
-          details: a.details,
-        })
-        .onConflictDoNothing(),
-    );
-  }
   return statements;
+}
+
+/** Alerts by ID: a replayed insert does nothing. */
+function alertStatements(db: DrizzleD1Database, pending: StoredAlert[]) {
+  return pending.map((a) =>
+    db
+      .insert(alerts)
+      .values({
+        id: a.id,
+        clientId: a.clientId,
+        type: a.type,
+        message: a.message,
+        triggeredAt: a.triggeredAt,
+        details: a.details,
+      })
+      .onConflictDoNothing(),
+  );
 }

@@ -4,25 +4,14 @@
  * into hours for D1 (see flush.ts) and kept here only as long as a roll-up may still change.
  */
 import { HOUR_MS, MINUTE_MS, floorTo } from "../lib/time";
+import { type HourTotals, readHourTotals } from "./hour-totals";
+
+export type { HourTotals };
 import type { AnswerSum } from "./window-store";
 
 const HOURLY_KEEP_MS = 8 * 24 * HOUR_MS;
 
 export type UsageKind = "admitted" | "denied" | "rate_limited" | "failed_auth";
-
-export interface HourTotals {
-  hour: number;
-  workflowId: string;
-  requests: number;
-  successfulRequests: number;
-  rateLimitedRequests: number;
-  failedAuthentications: number;
-  unitsConsumed: number;
-  responseMsTotal: number;
-  responses: number;
-  lastAdmittedAt: number | null;
-  errors: Record<string, number>;
-}
 
 /** Per-minute figures the error-rate alert needs, kept in memory (rebuilt from storage on start). */
 interface RecentMinute {
@@ -206,48 +195,7 @@ export class UsageLedger {
    */
   hourTotals(): HourTotals[] {
     this.fold();
-    const rows = this.sql
-      .exec<{
-        hour: number;
-        workflow_id: string;
-        requests: number;
-        successful: number;
-        rate_limited: number;
-        failed_auth: number;
-        units: number;
-        response_ms_total: number;
-        completed: number;
-        last_admitted_at: number | null;
-      }>(
-        `SELECT (minute / ${HOUR_MS}) * ${HOUR_MS} AS hour, workflow_id, SUM(requests) AS requests,
-           SUM(successful) AS successful, SUM(rate_limited) AS rate_limited, SUM(failed_auth) AS failed_auth,
-           SUM(units) AS units, SUM(response_ms_total) AS response_ms_total, SUM(completed) AS completed, MAX(last_admitted_at) AS last_admitted_at
-         FROM usage_minutes GROUP BY hour, workflow_id`,
-      )
-      .toArray();
-    const errors = new Map<string, Record<string, number>>();
-    for (const e of this.sql.exec<{ hour: number; workflow_id: string; code: string; count: number }>(
-      `SELECT (minute / ${HOUR_MS}) * ${HOUR_MS} AS hour, workflow_id, code, SUM(count) AS count
-       FROM usage_minute_errors GROUP BY hour, workflow_id, code`,
-    )) {
-      const key = `${e.hour}|${e.workflow_id}`;
-      const map = errors.get(key) ?? {};
-      map[e.code] = e.count;
-      errors.set(key, map);
-    }
-    return rows.map((r) => ({
-      hour: r.hour,
-      workflowId: r.workflow_id,
-      requests: r.requests,
-      successfulRequests: r.successful,
-      rateLimitedRequests: r.rate_limited,
-      failedAuthentications: r.failed_auth,
-      unitsConsumed: r.units,
-      responseMsTotal: r.response_ms_total,
-      responses: r.completed,
-      lastAdmittedAt: r.last_admitted_at || null,
-      errors: withRateLimited(errors.get(`${r.hour}|${r.workflow_id}`) ?? {}, r.rate_limited),
-    }));
+    return readHourTotals(this.sql);
   }
 
   /**
@@ -295,10 +243,4 @@ export class UsageLedger {
       .one();
     return (row.total ?? 0) / (7 * 24);
   }
-}
-
-/** 429s are not written to the error table: their count is the bucket's rate_limited. */
-function withRateLimited(errors: Record<string, number>, rateLimited: number): Record<string, number> {
-  if (rateLimited > 0) errors.rate_limit_exceeded = (errors.rate_limit_exceeded ?? 0) + rateLimited;
-  return errors;
 }

@@ -18,8 +18,14 @@ function recordingNamespace(around: (n: number, forward: () => Promise<unknown>)
         const stub = target.getByName(name, options as DurableObjectNamespaceGetDurableObjectOptions);
         return new Proxy(stub, {
           get(s, method) {
-            const fn = Reflect.get(s, method);
-            if (method !== "admitBatch") return typeof fn === "function" ? fn.bind(s) : fn;
+            // Other methods go to the real stub as calls on it (an RPC method detached from its
+            // stub cannot be called).
+            if (method !== "admitBatch") {
+              const fn = Reflect.get(s, method);
+              if (typeof fn !== "function") return fn;
+              return (...args: unknown[]) =>
+                (s as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[method]!(...args);
+            }
             return (batch: { proofs: unknown[] }) => {
               calls.push({ method: "admitBatch", size: batch.proofs.length });
               return around(calls.length, () =>

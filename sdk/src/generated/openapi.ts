@@ -76,6 +76,8 @@ export interface Schemas {
     environment: "production" | "sandbox";
     rate_limit: number;
     retention_days: number;
+    /** Where the client's callers are: the Cloudflare location hint its Durable Object is created near (fixed at creation). null: near the first call that reaches it. */
+    region: "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me" | null;
     status: "active" | "inactive" | "revoked";
     secret_last_four: string;
     created_at: string | null;
@@ -125,6 +127,8 @@ export interface Schemas {
     rate_limit?: number;
     /** Days usage, alerts and audit entries are kept (production 7..365, default 90; sandbox 1..7, default 7). */
     retention_days?: number;
+    /** Where the client's callers are: the Cloudflare location hint its Durable Object is created near (fixed at creation). null: near the first call that reaches it. */
+    region?: "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me" | null;
   };
   CreateWorkflow: {
     client_id: string;
