@@ -88,6 +88,15 @@ export async function admitCoalesced(
   // stores plain data on the waiter.
   while (self.settled === null) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (self.state === "queued" && !lane.busy) {
+      // The chain ended without this entry (its leader stopped after MAX_CHAIN batches): rather
+      // than wait out QUEUE_WAIT_MS, it leads the next batch itself, from its own request.
+      lane.next.splice(lane.next.indexOf(self), 1);
+      lane.busy = true;
+      lane.busySince = Date.now();
+      self.state = "sent";
+      return lead(env, ctx, clientId, lane, [self, ...takeQueued(lane)]);
+    }
     if (self.state === "queued" && Date.now() >= deadline) {
       // Never sent, and its leader stopped chaining: its own call. A sent entry waits for its
       // batch only (a call of its own could count it twice); the chain settles every entry it sent.
