@@ -8,52 +8,42 @@
  */
 import type { Credentials, Environment } from "../domain/credentials";
 import { sha256Hex } from "../domain/hash";
+import { Lru } from "../lib/lru";
 
 const MAX_ENTRIES = 5_000;
 
 interface Memo {
-  ids: Map<string, Environment | null>;
-  workflowIds: Map<string, boolean>;
-  secrets: Map<string, { environment: Environment | null; hash: string | null }>;
+  ids: Lru<string, Environment | null>;
+  workflowIds: Lru<string, boolean>;
+  secrets: Lru<string, { environment: Environment | null; hash: string | null }>;
 }
 
 const memos = new WeakMap<Credentials, Memo>();
 
 function memoOf(credentials: Credentials): Memo {
   let memo = memos.get(credentials);
-  if (!memo) memos.set(credentials, (memo = { ids: new Map(), workflowIds: new Map(), secrets: new Map() }));
+  if (!memo)
+    memos.set(
+      credentials,
+      (memo = { ids: new Lru(MAX_ENTRIES), workflowIds: new Lru(MAX_ENTRIES), secrets: new Lru(MAX_ENTRIES) }),
+    );
   return memo;
-}
-
-function remember<V>(map: Map<string, V>, key: string, value: V): V {
-  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
-  map.set(key, value);
-  return value;
-}
-
-function recall<V>(map: Map<string, V>, key: string): V | undefined {
-  const value = map.get(key);
-  if (value !== undefined) {
-    map.delete(key);
-    map.set(key, value);
-  }
-  return value;
 }
 
 /** The environment of one of our client IDs, or null. */
 export async function clientIdEnvironment(credentials: Credentials, id: string): Promise<Environment | null> {
   const memo = memoOf(credentials).ids;
-  const known = recall(memo, id);
+  const known = memo.get(id);
   if (known !== undefined) return known;
-  return remember(memo, id, await credentials.clientIdEnvironment(id));
+  return memo.set(id, await credentials.clientIdEnvironment(id));
 }
 
 /** Whether this is one of our workflow IDs. */
 export async function isWorkflowId(credentials: Credentials, id: string): Promise<boolean> {
   const memo = memoOf(credentials).workflowIds;
-  const known = recall(memo, id);
+  const known = memo.get(id);
   if (known !== undefined) return known;
-  return remember(memo, id, await credentials.isWorkflowId(id));
+  return memo.set(id, await credentials.isWorkflowId(id));
 }
 
 /** The secret's environment by its tag (null: not one of ours) and, for one of ours, its SHA-256. */
@@ -62,8 +52,8 @@ export async function secretFacts(
   secret: string,
 ): Promise<{ environment: Environment | null; hash: string | null }> {
   const memo = memoOf(credentials).secrets;
-  const known = recall(memo, secret);
+  const known = memo.get(secret);
   if (known !== undefined) return known;
   const environment = await credentials.secretEnvironment(secret);
-  return remember(memo, secret, { environment, hash: environment ? await sha256Hex(secret) : null });
+  return memo.set(secret, { environment, hash: environment ? await sha256Hex(secret) : null });
 }

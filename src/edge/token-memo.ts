@@ -9,13 +9,14 @@
  *   after which the edge reads D1's primary (and holds that token instead).
  */
 import { type RefreshClaims, SigningKeyMissing, verifyRefreshToken } from "../domain/refresh-token";
+import { Lru } from "../lib/lru";
 import { cachedToken } from "../storage/token-cache";
 
 const MAX_TOKENS = 2_000;
 const MAX_HELD = 10_000;
 export const HOLD_MS = 5_000;
 
-const verifiedByKeys = new Map<string, Map<string, RefreshClaims | null>>();
+const verifiedByKeys = new Map<string, Lru<string, RefreshClaims | null>>();
 
 /** The token's claims (null when it does not verify), verified once per isolate and key pair. */
 export async function verifiedClaims(
@@ -25,17 +26,9 @@ export async function verifiedClaims(
   if (!env.TOKEN_SIGNING_KEY) throw new SigningKeyMissing();
   const keys = `${env.TOKEN_SIGNING_KEY}\n${env.TOKEN_SIGNING_KEY_PREVIOUS ?? ""}`;
   let verified = verifiedByKeys.get(keys);
-  if (!verified) verifiedByKeys.set(keys, (verified = new Map()));
-  if (verified.has(token)) {
-    const claims = verified.get(token)!;
-    verified.delete(token); // Re-inserted: most recently used last.
-    verified.set(token, claims);
-    return claims;
-  }
-  const claims = await verifyRefreshToken(env, token);
-  if (verified.size >= MAX_TOKENS) verified.delete(verified.keys().next().value!);
-  verified.set(token, claims);
-  return claims;
+  if (!verified) verifiedByKeys.set(keys, (verified = new Lru(MAX_TOKENS)));
+  if (verified.has(token)) return verified.get(token)!;
+  return verified.set(token, await verifyRefreshToken(env, token));
 }
 
 interface Held {
@@ -44,11 +37,11 @@ interface Held {
 }
 
 /** Per KV binding, so that an isolate serving several configurations never mixes them. */
-const heldByBinding = new WeakMap<object, Map<string, Held>>();
+const heldByBinding = new WeakMap<object, Lru<string, Held>>();
 
-function heldOf(env: Env): Map<string, Held> {
+function heldOf(env: Env): Lru<string, Held> {
   let held = heldByBinding.get(env.TOKEN_CACHE);
-  if (!held) heldByBinding.set(env.TOKEN_CACHE, (held = new Map()));
+  if (!held) heldByBinding.set(env.TOKEN_CACHE, (held = new Lru(MAX_HELD)));
   return held;
 }
 
@@ -59,20 +52,14 @@ export async function heldToken(env: Env, workflowId: string): Promise<string | 
   const now = Date.now();
   if (entry && entry.until > now) return entry.value;
   const value = await cachedToken(env, workflowId);
-  if (value !== undefined) hold(held, workflowId, value, now);
+  if (value !== undefined) held.set(workflowId, { value, until: now + HOLD_MS });
   else held.delete(workflowId);
   return value;
 }
 
 /** The token D1's primary gave after a "stale": the current one, held in place of KV's. */
 export function holdCurrentToken(env: Env, workflowId: string, token: string | null): void {
-  hold(heldOf(env), workflowId, token, Date.now());
-}
-
-function hold(held: Map<string, Held>, workflowId: string, value: string | null, now: number): void {
-  held.delete(workflowId);
-  if (held.size >= MAX_HELD) held.delete(held.keys().next().value!);
-  held.set(workflowId, { value, until: now + HOLD_MS });
+  heldOf(env).set(workflowId, { value: token, until: Date.now() + HOLD_MS });
 }
 
 /** Forgets every held KV value (tests that write KV directly, as a lagging or poisoned cache would). */

@@ -2,10 +2,12 @@
  * Per-isolate memory of (client ID, secret hash) pairs the client's Durable Object called wrong.
  * Safe to keep without expiry: a wrong secret can never become right, since new secrets are fresh
  * random values and a replaced one never comes back. It only saves the object a call per junk
- * request; the answer is the object's own. Bounded, oldest forgotten first.
+ * request; the answer is the object's own. Bounded, least recently used forgotten first.
  */
+import { Lru } from "../lib/lru";
+
 const MAX_ENTRIES = 10_000;
-const wrong = new Set<string>();
+const wrong = new Lru<string, true>(MAX_ENTRIES);
 
 const key = (clientId: string, secretHash: string) => `${clientId}:${secretHash}`;
 
@@ -14,9 +16,5 @@ export function isKnownWrong(clientId: string, secretHash: string): boolean {
 }
 
 export function rememberWrong(clientId: string, secretHash: string): void {
-  if (wrong.size >= MAX_ENTRIES) {
-    const oldest = wrong.values().next().value;
-    if (oldest !== undefined) wrong.delete(oldest);
-  }
-  wrong.add(key(clientId, secretHash));
+  wrong.set(key(clientId, secretHash), true);
 }

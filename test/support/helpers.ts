@@ -18,7 +18,9 @@ export function call(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(BASE + path, init));
 }
 
-export function admin(
+/** A management call with any bearer token (the bootstrap ADMIN_TOKEN or an admin token secret). */
+export function withBearer(
+  token: string,
   method: string,
   path: string,
   body?: unknown,
@@ -27,12 +29,21 @@ export function admin(
   return call(path, {
     method,
     headers: {
-      Authorization: `Bearer ${ADMIN_TOKEN}`,
+      Authorization: `Bearer ${token}`,
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+export function admin(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return withBearer(ADMIN_TOKEN, method, path, body, headers);
 }
 
 export async function adminJson<T = any>(

@@ -1,5 +1,5 @@
 /** Admin tokens for tests: minted through the real API with the bootstrap ADMIN_TOKEN. */
-import { adminJson, call, env } from "./helpers";
+import { adminJson, env, withBearer } from "./helpers";
 
 export const PERMISSIONS = [
   "clients:read",
@@ -35,23 +35,7 @@ export async function mintToken(
 }
 
 /** A management call authenticated with an admin token secret. */
-export function as(
-  secret: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return call(path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${secret}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+export const as = withBearer;
 
 export async function asJson<T = any>(
   secret: string,
