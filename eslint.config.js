@@ -149,4 +149,19 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // Standalone runtime reproductions (a Worker and its driver), run by hand: see their README.
+    files: ["docs/repro/**/*.{js,mjs}"],
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        fetch: "readonly",
+        Response: "readonly",
+        URL: "readonly",
+      },
+    },
+  },
 );

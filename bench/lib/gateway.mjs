@@ -102,6 +102,7 @@ export async function startGateway() {
   const port = await freePort();
   const adminToken = "bench_admin_" + randomBytes(24).toString("base64url");
   const signingKey = randomBytes(32).toString("base64url");
+  const inspectorPort = await freePort();
   say(`starting wrangler dev on ${HOST}:${port}`);
   const child = startChild(
     [
@@ -120,7 +121,7 @@ export async function startGateway() {
       "--port",
       String(port),
       "--inspector-port",
-      String(await freePort()),
+      String(inspectorPort),
       "--show-interactive-dev-session=false",
       "--var",
       `ADMIN_TOKEN:${adminToken}`,
@@ -143,7 +144,7 @@ export async function startGateway() {
   if (!runtime) say("could not find the Worker's workerd process; measuring through wrangler's proxy");
   const base = viaProxy ? proxyBase : `http://${HOST}:${runtime.port}`;
   say(`gateway up; load goes to ${viaProxy ? "wrangler dev's proxy" : "the Worker's workerd directly"} at ${base}`);
-  return { child, base, proxyBase, adminToken, runtime, viaProxy, log: log.tail, errorKinds: log.errorKinds };
+  return { child, base, proxyBase, inspectorPort, adminToken, runtime, viaProxy, log: log.tail, errorKinds: log.errorKinds };
 }
 
 export async function createClient(gw, name, rateLimit) {

@@ -14,9 +14,9 @@ import { tokenFromDatabase } from "../storage/token-cache";
 
 const MAX_HEADER_LENGTH = 256;
 
-export const invalidCredentials = () => new ApiError("invalid_credentials", "Invalid client credentials.");
+export const invalidCredentials = () => ApiError.shared("invalid_credentials", "Invalid client credentials.");
 const missingCredentials = () =>
-  new ApiError("missing_credentials", "Send X-Client-ID with X-Client-Secret (backends) or X-Workflow-ID (SDKs).");
+  ApiError.shared("missing_credentials", "Send X-Client-ID with X-Client-Secret (backends) or X-Workflow-ID (SDKs).");
 
 async function secretProof(
   credentials: Credentials,

@@ -54,7 +54,7 @@ export const rateLimit = () =>
     if (result.outcome === "denied") {
       if (result.wrongSecret && credential.proof.kind === "secret")
         rememberWrong(credential.clientId, credential.proof.secretHash);
-      throw new ApiError(result.code, DENIAL_MESSAGES[result.code]);
+      throw ApiError.shared(result.code, DENIAL_MESSAGES[result.code]);
     }
     const state = { limit: result.limit, remaining: result.remaining, resetAt: result.resetAt, now: result.now };
     if (!result.admitted) {
