@@ -144,7 +144,17 @@ export async function startGateway() {
   if (!runtime) say("could not find the Worker's workerd process; measuring through wrangler's proxy");
   const base = viaProxy ? proxyBase : `http://${HOST}:${runtime.port}`;
   say(`gateway up; load goes to ${viaProxy ? "wrangler dev's proxy" : "the Worker's workerd directly"} at ${base}`);
-  return { child, base, proxyBase, inspectorPort, adminToken, runtime, viaProxy, log: log.tail, errorKinds: log.errorKinds };
+  return {
+    child,
+    base,
+    proxyBase,
+    inspectorPort,
+    adminToken,
+    runtime,
+    viaProxy,
+    log: log.tail,
+    errorKinds: log.errorKinds,
+  };
 }
 
 export async function createClient(gw, name, rateLimit) {
