@@ -37,6 +37,11 @@ async function expect429(res: Response, limit: number): Promise<number> {
   expect(headers.limit).toBe(limit);
   expect(headers.remaining).toBe(0);
   expect(Number.isInteger(headers.reset)).toBe(true);
+  // The gateway's own request ID, as on every answer (the 429 is returned, not thrown).
+  expect(res.headers.get("X-Request-Id")).toMatch(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  );
+  expect(res.headers.get("Content-Type")).toBe("application/json");
   return headers.retryAfter!;
 }
 
