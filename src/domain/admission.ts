@@ -87,3 +87,22 @@ export function checkCredential(
     (proof.secretVersion === client.previousSecretVersion && inGrace(client, now));
   return versionValid ? { outcome: "valid" } : { outcome: "denied", code: "workflow_token_invalidated" };
 }
+
+/**
+ * checkCredential for the entries of one batch, in order. Nothing a verdict reads changes within a
+ * batch (the window is decided after it), so a secret repeated in the batch (a flood of one
+ * client) is compared once.
+ */
+export function batchVerdicts(
+  client: ClientRecord,
+  workflows: ReadonlyMap<string, WorkflowState>,
+  now: number,
+): (proof: CredentialProof) => Verdict {
+  const bySecret = new Map<string, Verdict>();
+  return (proof) => {
+    if (proof.kind !== "secret") return checkCredential(client, workflows, proof, now);
+    let verdict = bySecret.get(proof.secretHash);
+    if (!verdict) bySecret.set(proof.secretHash, (verdict = checkCredential(client, workflows, proof, now)));
+    return verdict;
+  };
+}

@@ -1,8 +1,9 @@
 /**
  * The answers of admitted requests (status, response time), queued per isolate and client. They
  * ride along on the client's next admit call from this isolate, or, when none comes, are sent on
- * their own within a second. The request itself was already counted, durably, when the object
- * admitted it; what a lost batch (only with its isolate) would lose is whether it succeeded.
+ * their own a second after the first of them. The request itself was already counted, durably,
+ * when the object admitted it; what a lost batch (only with its isolate) would lose is whether it
+ * succeeded.
  */
 import type { Completion } from "../object/protocol";
 import { authorityFor } from "../object/stub";
@@ -10,21 +11,38 @@ import { describeError, log } from "../lib/log";
 
 const SEND_AFTER_MS = 1000;
 const SEND_AT_SIZE = 256;
+/**
+ * A client's timer hands itself on from batch to batch inside the request that armed it, at most
+ * this long: a request's waitUntil is cut 30 s after its answer, and one timer per client (rather
+ * than one per request, kept alive a second by each request's waitUntil) is what this saves.
+ */
+const MAX_TIMER_CHAIN_MS = 20_000;
 
-const pendingByEnv = new WeakMap<object, Map<string, Completion[]>>();
+interface Batch {
+  list: Completion[];
+  since: number;
+}
 
-function pendingOf(env: Env): Map<string, Completion[]> {
+interface Pending {
+  batches: Map<string, Batch>;
+  /** Clients whose timer is armed. */
+  armed: Set<string>;
+}
+
+const pendingByEnv = new WeakMap<object, Pending>();
+
+function pendingOf(env: Env): Pending {
   let pending = pendingByEnv.get(env);
-  if (!pending) pendingByEnv.set(env, (pending = new Map()));
+  if (!pending) pendingByEnv.set(env, (pending = { batches: new Map(), armed: new Set() }));
   return pending;
 }
 
 /** Takes this client's queued completions (to send with an admit call). */
 export function takeCompletions(env: Env, clientId: string): Completion[] | undefined {
-  const pending = pendingOf(env);
-  const list = pending.get(clientId);
-  if (list) pending.delete(clientId);
-  return list;
+  const { batches } = pendingOf(env);
+  const batch = batches.get(clientId);
+  if (batch) batches.delete(clientId);
+  return batch?.list;
 }
 
 export function queueCompletion(
@@ -34,24 +52,41 @@ export function queueCompletion(
   completion: Completion,
 ): void {
   const pending = pendingOf(env);
-  const list = pending.get(clientId);
-  if (list) {
-    list.push(completion);
-    if (list.length >= SEND_AT_SIZE) {
+  const batch = pending.batches.get(clientId);
+  if (batch) {
+    batch.list.push(completion);
+    if (batch.list.length >= SEND_AT_SIZE) {
       const now = send(env, clientId);
       if (ctx) ctx.waitUntil(now);
     }
     return;
   }
-  const batch = [completion];
-  pending.set(clientId, batch);
-  // The first completion of a batch sets the timer, inside its own request's waitUntil. It sends
-  // that batch only if it is still waiting: a batch that rode along on an admit call is done, and
-  // the batch queued after it has a timer of its own.
-  const later = new Promise((resolve) => setTimeout(resolve, ctx ? SEND_AFTER_MS : 0)).then(() =>
-    pending.get(clientId) === batch ? send(env, clientId) : undefined,
-  );
-  if (ctx) ctx.waitUntil(later);
+  pending.batches.set(clientId, { list: [completion], since: Date.now() });
+  if (!ctx) {
+    // Called without an execution context (directly, in some tests): nothing can wait, so now.
+    void send(env, clientId);
+    return;
+  }
+  if (pending.armed.has(clientId)) return;
+  pending.armed.add(clientId);
+  ctx.waitUntil(sendWhenDue(env, pending, clientId, Date.now()));
+}
+
+/**
+ * The client's one timer: each batch is sent a second after its first completion unless an admit
+ * call took it first; a batch queued meanwhile gets the rest of its own second from the same timer.
+ */
+async function sendWhenDue(env: Env, pending: Pending, clientId: string, chainStart: number): Promise<void> {
+  for (;;) {
+    const batch = pending.batches.get(clientId);
+    const wait = batch ? batch.since + SEND_AFTER_MS - Date.now() : 0;
+    if (!batch || wait <= 0 || Date.now() - chainStart >= MAX_TIMER_CHAIN_MS) {
+      pending.armed.delete(clientId);
+      if (batch) await send(env, clientId);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 async function send(env: Env, clientId: string): Promise<void> {

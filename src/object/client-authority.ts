@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { FAILED_AUTH_CODES, checkCredential } from "../domain/admission";
+import { FAILED_AUTH_CODES, batchVerdicts } from "../domain/admission";
 import type { ClientPatch, NewSecret } from "../domain/client-rules";
 import { type Clock, systemClock } from "../lib/clock";
 import type { Outcome } from "../lib/result";
@@ -94,6 +94,7 @@ export class ClientAuthority extends DurableObject<Env> {
       string,
       { bucket: string; kind: Exclude<UsageKind, "admitted">; code: string; n: number }
     >();
+    const verdictOf = batchVerdicts(client, this.state.workflows, now);
     const results = batch.proofs.map((proof): AdmitResult => {
       const bucket = proof.kind !== "secret" && this.state.workflows.has(proof.workflowId) ? proof.workflowId : "";
       const refuse = (kind: Exclude<UsageKind, "admitted">, code: string) => {
@@ -102,7 +103,7 @@ export class ClientAuthority extends DurableObject<Env> {
         if (entry) entry.n++;
         else refusals.set(key, { bucket, kind, code, n: 1 });
       };
-      const verdict = checkCredential(client, this.state.workflows, proof, now);
+      const verdict = verdictOf(proof);
       if (verdict.outcome === "stale_token") return verdict; // Not counted: the edge asks again.
       if (verdict.outcome === "denied") {
         refuse(FAILED_AUTH_CODES.has(verdict.code) ? "failed_auth" : "denied", verdict.code);
