@@ -14,6 +14,16 @@ const forbid = (message, ...rooms) => ({
 const OBJECT_INTERNALS = "(^|/)object/(?!(protocol|stub)$)";
 const ENTRY = "^\\.\\.?/(\\.\\./)*(app|index)$";
 
+const NODE_SCRIPT_GLOBALS = {
+  process: "readonly",
+  console: "readonly",
+  setTimeout: "readonly",
+  clearTimeout: "readonly",
+  URL: "readonly",
+  fetch: "readonly",
+  AbortSignal: "readonly",
+};
+
 const layers = [
   {
     files: ["src/edge/**/*.ts"],
@@ -138,30 +148,14 @@ export default tseslint.config(
   {
     files: ["scripts/**/*.mjs", "bench/**/*.mjs", "sdk/**/*.mjs", "console/*.mjs"],
     languageOptions: {
-      globals: {
-        process: "readonly",
-        console: "readonly",
-        setTimeout: "readonly",
-        clearTimeout: "readonly",
-        URL: "readonly",
-        fetch: "readonly",
-        AbortSignal: "readonly",
-      },
+      globals: NODE_SCRIPT_GLOBALS,
     },
   },
   {
     // Standalone runtime reproductions (a Worker and its driver), run by hand: see their README.
     files: ["docs/repro/**/*.{js,mjs}"],
     languageOptions: {
-      globals: {
-        process: "readonly",
-        console: "readonly",
-        setTimeout: "readonly",
-        clearTimeout: "readonly",
-        fetch: "readonly",
-        Response: "readonly",
-        URL: "readonly",
-      },
+      globals: { ...NODE_SCRIPT_GLOBALS, Response: "readonly" },
     },
   },
 );

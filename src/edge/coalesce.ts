@@ -9,7 +9,7 @@
  *
  * Followers poll with their own timers instead of awaiting a promise the leader resolves. What
  * workerd 1.20260426 (compatibility date 2026-04-26) does with the alternatives, from the smallest
- * reproductions (issue 10's closing note has the 30-line Worker):
+ * reproductions (docs/repro/cross-request-wait):
  * - A follower awaiting only a promise it created and the leader resolves with plain data is
  *   cancelled as hung before the leader gets to it ("The Workers runtime canceled this request
  *   because it detected that your Worker's code had hung"; then "A promise was resolved or rejected

@@ -67,10 +67,6 @@ export class ApiError extends Error {
     return WIRE_CODE[this.code] ?? this.code;
   }
 
-  toBody(): { error: Record<string, unknown> } {
-    return { error: { code: this.wireCode, message: this.message, ...this.extra } };
-  }
-
   toResponse(extraHeaders: Record<string, string> = {}): Response {
     return errorResponse(this.code, this.message, { extra: this.extra, headers: this.headers }, extraHeaders);
   }

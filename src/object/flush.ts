@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { alerts, clients, usageHourly, workflows } from "../storage/schema";
+import { clients, usageHourly, workflows } from "../storage/schema";
 import type { HourTotals } from "./hour-totals";
 import type { StoredAlert } from "./alert-outbox";
+import { alertInsert } from "./immediate-alert";
 
 /**
  * The D1 statements of one usage flush, run as one batch (one transaction). Usage rows carry
@@ -13,7 +14,8 @@ export function flushStatements(db: DrizzleD1Database, clientId: string, totals:
   return [
     ...usageStatements(db, clientId, totals),
     ...lastUsedStatements(db, clientId, totals),
-    ...alertStatements(db, pending),
+    // Alerts by ID: a replayed insert does nothing.
+    ...pending.map((a) => alertInsert(db, a)),
   ];
 }
 
@@ -64,21 +66,4 @@ function lastUsedStatements(db: DrizzleD1Database, clientId: string, totals: Hou
     );
   }
   return statements;
-}
-
-/** Alerts by ID: a replayed insert does nothing. */
-function alertStatements(db: DrizzleD1Database, pending: StoredAlert[]) {
-  return pending.map((a) =>
-    db
-      .insert(alerts)
-      .values({
-        id: a.id,
-        clientId: a.clientId,
-        type: a.type,
-        message: a.message,
-        triggeredAt: a.triggeredAt,
-        details: a.details,
-      })
-      .onConflictDoNothing(),
-  );
 }

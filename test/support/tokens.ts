@@ -1,6 +1,8 @@
 /** Admin tokens for tests: minted through the real API with the bootstrap ADMIN_TOKEN. */
 import { adminJson, env, withBearer } from "./helpers";
 
+// The contract's list, written out here on purpose rather than imported from src/admin/permissions:
+// the permission tests then fail if the gateway's own list drifts from it.
 export const PERMISSIONS = [
   "clients:read",
   "clients:write",
