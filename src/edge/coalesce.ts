@@ -96,7 +96,7 @@ export async function admitCoalesced(
     lane.busy = true;
     lane.busySince = now;
     if (lane.lastSize > 1 && now - lane.lastEndedAt <= HOT_MS) {
-      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+      await scheduler.wait(GATHER_MS);
     }
     const self: Waiter = { proof, state: "sent", settled: null };
     return lead(env, ctx, clientId, lane, [self, ...takeQueued(lane)]);
@@ -107,7 +107,7 @@ export async function admitCoalesced(
   // Woken only by its own timers, so that it runs in its own request (see above); the leader only
   // stores plain data on the waiter.
   while (self.settled === null) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await scheduler.wait(POLL_MS);
     if (self.state === "queued" && !lane.busy) {
       // The chain ended without this entry (its leader stopped after MAX_CHAIN batches): rather
       // than wait out QUEUE_WAIT_MS, it leads the next batch itself, from its own request.
@@ -125,7 +125,11 @@ export async function admitCoalesced(
       return callAlone(env, clientId, proof);
     }
   }
-  const settled: Settled = self.settled;
+  return outcomeOf(self.settled);
+}
+
+/** An entry's answer, or the BatchFailed of the call that carried it. */
+function outcomeOf(settled: Settled): AdmitResult {
   if (settled.kind === "result") return settled.result;
   throw new BatchFailed(settled.error);
 }
@@ -174,14 +178,10 @@ function lead(
   })();
   // The followers depend on this chain: it finishes even if the leader's own client goes away.
   ctx?.waitUntil(chain);
-  return own.promise.then((settled) => {
-    if (settled.kind === "result") return settled.result;
-    throw new BatchFailed(settled.kind === "failed" ? settled.error : null);
-  });
+  return own.promise.then(outcomeOf);
 }
 
 async function callAlone(env: Env, clientId: string, proof: CredentialProof): Promise<AdmitResult> {
   const [settled] = await send(env, clientId, [{ proof, state: "sent", settled: null }]);
-  if (settled!.kind === "result") return settled!.result;
-  throw new BatchFailed(settled!.kind === "failed" ? settled!.error : null);
+  return outcomeOf(settled!);
 }

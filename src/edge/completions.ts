@@ -85,7 +85,7 @@ async function sendWhenDue(env: Env, pending: Pending, clientId: string, chainSt
       if (batch) await send(env, clientId);
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await scheduler.wait(wait);
   }
 }
 

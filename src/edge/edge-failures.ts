@@ -26,7 +26,7 @@ export function recordEdgeFailure(env: Env, ctx: ExecutionContext, clientId: str
   else events.set(key, { at, code, count: 1 });
   if (!scheduled) {
     scheduled = true;
-    ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, BATCH_DELAY_MS)).then(() => send(env)));
+    ctx.waitUntil(scheduler.wait(BATCH_DELAY_MS).then(() => send(env)));
   }
 }
 

@@ -2,7 +2,7 @@
  * Per-isolate memory of (client ID, secret hash) pairs the client's Durable Object called wrong.
  * Safe to keep without expiry: a wrong secret can never become right, since new secrets are fresh
  * random values and a replaced one never comes back. It only saves the object a call per junk
- * request; the answer is the object's own. Bounded, least recently used forgotten first.
+ * request; the answer is the object's own. Bounded, the least recently remembered forgotten first.
  */
 import { Lru } from "../lib/lru";
 

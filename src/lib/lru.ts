@@ -1,6 +1,7 @@
 /**
  * A bounded map that forgets the least recently used entry first: the edge's per-isolate memory
  * (tag checks, verified tokens, held KV values, known-wrong secrets) must not grow with junk.
+ * Not lru-cache: its value type excludes null (`V extends {}`), and these memos store null for "not ours".
  */
 export class Lru<K, V> {
   private readonly map = new Map<K, V>();

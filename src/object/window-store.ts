@@ -62,7 +62,7 @@ export class WindowStore {
     /** Called before expired rows are deleted, so that what they record reaches the ledger first. */
     private readonly beforePurge: () => void,
   ) {
-    // No index on ts (objects made before this dropped theirs): the table holds at most about
+    // No index on ts (an older version's is dropped): the table holds at most about
     // rate_limit (≤ 1000) rows and is scanned only here and by the purge every 10 s, while an index
     // is one more B-tree write on every admitted request (~10 µs of ~25 µs per INSERT, measured
     // with a DO that only inserts, under wrangler dev).
