@@ -53,6 +53,14 @@ const scenarioColumns = [
   { title: "p50 ms", get: (r) => fmt(r.p50_ms) },
   { title: "p99 ms", get: (r) => fmt(r.p99_ms) },
   { title: "× baseline", get: (r) => fmt(r.ratio_to_baseline) },
+  {
+    title: "per round",
+    left: true,
+    get: (r) =>
+      r.rounds?.every((x) => x.ratio_to_baseline !== null)
+        ? r.rounds.map((x) => fmt(x.ratio_to_baseline)).join(", ")
+        : "-",
+  },
   { title: "workerd CPU ms/req", get: (r) => fmt(r.worker_cpu_ms_per_request, 3) },
   { title: "DO calls/req", get: (r) => fmt(r.do_calls_per_request) },
   { title: "answers", left: true, get: (r) => answers(r.statuses) },

@@ -32,9 +32,18 @@ export function callsPerRequest(runs) {
   return responses ? round3(sumCalls(runs.map((r) => r.do_calls)).total / responses) : null;
 }
 
-/** One entry per scenario in `order`: the means of its rounds, its answers, and what went wrong. */
+/**
+ * One entry per scenario in `order`: the means of its rounds, its answers, and what went wrong.
+ * Each round also carries its own ratio to that round's baseline: on a shared machine a round can
+ * run several tens of percent slower than the next, so the spread of those ratios says how far the
+ * mean can be trusted.
+ */
 export function summarize(order, scenarios, rounds, { withCpu }) {
   const baselineRps = rounds.baseline ? mean(rounds.baseline.map((r) => r.rps)) : null;
+  const roundRatio = (r, i) => {
+    const base = rounds.baseline?.[i]?.rps;
+    return base ? round2(r.rps / base) : null;
+  };
   return order.map((name) => {
     const rs = rounds[name];
     const rps = mean(rs.map((r) => r.rps));
@@ -60,8 +69,9 @@ export function summarize(order, scenarios, rounds, { withCpu }) {
         for (const [k, v] of Object.entries(r.runtime_errors)) acc[k] = (acc[k] ?? 0) + v;
         return acc;
       }, {}),
-      rounds: rs.map((r) => ({
+      rounds: rs.map((r, i) => ({
         rps: Math.round(r.rps),
+        ratio_to_baseline: roundRatio(r, i),
         p50_ms: round2(r.p50_ms),
         p99_ms: round2(r.p99_ms),
         worker_cpu_ms_per_request: round3(r.cpu_ms_per_request?.[0] ?? null),

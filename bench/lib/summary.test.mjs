@@ -60,5 +60,14 @@ describe("summarize", () => {
       unexpected_answers: 1,
     });
     expect(flood.rounds.map((r) => r.do_calls_per_request)).toEqual([1, 1]);
+    // Each round against its own baseline: 500/1000 and 500/3000.
+    expect(flood.rounds.map((r) => r.ratio_to_baseline)).toEqual([0.5, 0.17]);
+  });
+
+  it("leaves the per-round ratios out when the baseline did not run", () => {
+    const scenarios = { flood: { expect: ["429"] } };
+    const [flood] = summarize(["flood"], scenarios, { flood: [run(500, 3000, {}, { 429: 3000 })] }, { withCpu: false });
+    expect(flood.ratio_to_baseline).toBeNull();
+    expect(flood.rounds[0].ratio_to_baseline).toBeNull();
   });
 });
