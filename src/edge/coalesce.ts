@@ -28,6 +28,7 @@
 import type { AdmitResult, Completion, CredentialProof } from "../object/protocol";
 import { authorityFor } from "../object/stub";
 import { takeCompletions } from "./completions";
+import { Lru } from "../lib/lru";
 
 /** Longest wait in the queue before a follower calls on its own. */
 const QUEUE_WAIT_MS = 250;
@@ -70,11 +71,19 @@ export class BatchFailed extends Error {
   }
 }
 
-const lanesByEnv = new WeakMap<object, Map<string, Lane>>();
+/**
+ * Lanes kept per isolate, least recently used forgotten first, so that a long-lived isolate does
+ * not hold one for every client it ever served. Forgetting a busy lane is safe: its leader and
+ * followers keep their reference and finish, and the client's next request starts a new lane whose
+ * calls the object decides in order with the old one's, as it does any two calls.
+ */
+const MAX_LANES = 10_000;
+
+const lanesByEnv = new WeakMap<object, Lru<string, Lane>>();
 
 function laneOf(env: Env, clientId: string): Lane {
   let lanes = lanesByEnv.get(env);
-  if (!lanes) lanesByEnv.set(env, (lanes = new Map()));
+  if (!lanes) lanesByEnv.set(env, (lanes = new Lru(MAX_LANES)));
   let lane = lanes.get(clientId);
   if (!lane) lanes.set(clientId, (lane = { busy: false, busySince: 0, next: [], lastEndedAt: 0, lastSize: 0 }));
   return lane;
