@@ -5,7 +5,8 @@
  * arriving while a call is in flight queue for the next batch. When a call returns, the leader
  * stores each follower's answer on its waiter as plain data (its own AdmitResult: never a Response,
  * stream or RPC stub) and, from its own request (kept alive with waitUntil), sends the batch that
- * queued meanwhile, up to MAX_CHAIN batches; then the next arrival leads.
+ * queued meanwhile (after one turn of the event loop, so that requests already received join it),
+ * up to MAX_CHAIN batches; then the next arrival leads.
  *
  * Followers poll with their own timers instead of awaiting a promise the leader resolves. What
  * workerd 1.20260426 (compatibility date 2026-04-26) does with the alternatives, from the smallest
@@ -181,7 +182,13 @@ function lead(
       current.forEach((w, i) => (w === batch[0] ? own.resolve(settled[i]!) : (w.settled = settled[i]!)));
       if (lane.next.length === 0 || round + 1 >= MAX_CHAIN) break;
       lane.busySince = Date.now();
+      // One turn of the event loop first: requests the runtime has already taken in, but not yet
+      // run this far, join this batch rather than wait a whole call for the next. In the bench's
+      // flood this took calls per request from 0.26–0.28 to 0.21 (median of 10–14 rounds).
+      await scheduler.wait(0);
       current = takeQueued(lane);
+      // A follower that gave up waiting (QUEUE_WAIT_MS) left the queue meanwhile.
+      if (current.length === 0) break;
     }
     lane.busy = false;
   })();

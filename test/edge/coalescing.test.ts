@@ -89,4 +89,29 @@ describe("coalescing", () => {
     // The object counted each request once: the leader and the batch it decided.
     expect(await storedWindow(client.id)).toHaveLength(9);
   });
+
+  it("requests that reach the edge while a call is returning ride on the next call, not one after it", async () => {
+    const client = await createClient({ rate_limit: 100 });
+    const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
+    const late: Promise<number>[] = [];
+    const { namespace, calls } = recordingNamespace(async (n, forward) => {
+      if (n !== 1) return forward();
+      await sleep(30); // the first call is slow: two requests queue behind it
+      const answer = await forward();
+      // Three more requests start just as its answer comes back: they are still in the pipeline
+      // (authentication) when the chain would send the queued batch.
+      for (let i = 0; i < 3; i++) late.push(send());
+      return answer;
+    });
+    const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
+    const first = send();
+    await sleep(10);
+    const queued = [send(), send()];
+    const statuses = await Promise.all([first, ...queued]);
+    statuses.push(...(await Promise.all(late))); // started by the time the first call answered
+    await app.settle();
+    expect(statuses).toEqual(Array(6).fill(200));
+    // The second call carries the two that queued and the three that were still on their way.
+    expect(calls.map((c) => c.size)).toEqual([1, 5]);
+  });
 });
