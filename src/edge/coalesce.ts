@@ -30,14 +30,29 @@ import type { AdmitResult, Completion, CredentialProof } from "../object/protoco
 import { authorityFor } from "../object/stub";
 import { takeCompletions } from "./completions";
 import { Lru } from "../lib/lru";
+import { describeError, log } from "../lib/log";
 
-/** Longest wait in the queue before a follower calls on its own. */
+/** Longest wait in the queue before a follower calls on its own (the call ahead is slow, or the chain stopped). */
 const QUEUE_WAIT_MS = 250;
+/**
+ * An entry still queued this long after it joined has lost its request: a live one leaves at
+ * QUEUE_WAIT_MS. It is answered as failed, never sent, so that no later call counts a request that
+ * nobody waits for.
+ */
+const ABANDONED_MS = QUEUE_WAIT_MS + 1_000;
 /** How often a follower looks whether its batch was answered. */
 const POLL_MS = 1;
-/** A leader sends at most this many batches in a row; then the next arrival leads. */
+/**
+ * A leader sends at most this many batches in a row, and takes no new batch after MAX_CHAIN_MS:
+ * the chain runs in the leader's waitUntil, which the runtime cuts 30 s after its answer, and its
+ * last call must still settle the entries it carries. Then the next arrival leads.
+ */
 const MAX_CHAIN = 64;
-/** A lane whose leader never finished (its request died) is taken over after this. */
+const MAX_CHAIN_MS = 10_000;
+/**
+ * A lane whose current call has run this long is taken over by the next arrival (its chain died, or
+ * the object hangs). The old chain then finishes on its own and leaves the lane to the new one.
+ */
 const STUCK_MS = 5_000;
 /**
  * A lane whose last call, ended at most HOT_MS ago, carried more than one request is hot: its next
@@ -55,11 +70,14 @@ interface Waiter {
   proof: CredentialProof;
   state: "queued" | "sent" | "gone";
   settled: Settled | null;
+  queuedAt: number;
 }
 
 interface Lane {
   busy: boolean;
   busySince: number;
+  /** The chain that set `busy`: only it clears it (a lane taken over as stuck has a new one). */
+  owner: object | null;
   next: Waiter[];
   /** When the last call ended, and how many requests it carried. */
   lastEndedAt: number;
@@ -86,7 +104,8 @@ function laneOf(env: Env, clientId: string): Lane {
   let lanes = lanesByEnv.get(env);
   if (!lanes) lanesByEnv.set(env, (lanes = new Lru(MAX_LANES)));
   let lane = lanes.get(clientId);
-  if (!lane) lanes.set(clientId, (lane = { busy: false, busySince: 0, next: [], lastEndedAt: 0, lastSize: 0 }));
+  if (!lane)
+    lanes.set(clientId, (lane = { busy: false, busySince: 0, owner: null, next: [], lastEndedAt: 0, lastSize: 0 }));
   return lane;
 }
 
@@ -103,15 +122,10 @@ export async function admitCoalesced(
   const lane = laneOf(env, clientId);
   const now = Date.now();
   if (!lane.busy || now - lane.busySince > STUCK_MS) {
-    lane.busy = true;
-    lane.busySince = now;
-    if (lane.lastSize > 1 && now - lane.lastEndedAt <= HOT_MS) {
-      await scheduler.wait(GATHER_MS);
-    }
-    const self: Waiter = { proof, state: "sent", settled: null };
-    return lead(env, ctx, clientId, lane, [self, ...takeQueued(lane)]);
+    const self: Waiter = { proof, state: "sent", settled: null, queuedAt: now };
+    return lead(env, ctx, clientId, lane, self, lane.lastSize > 1 && now - lane.lastEndedAt <= HOT_MS);
   }
-  const self: Waiter = { proof, state: "queued", settled: null };
+  const self: Waiter = { proof, state: "queued", settled: null, queuedAt: now };
   lane.next.push(self);
   const deadline = Date.now() + QUEUE_WAIT_MS;
   // Woken only by its own timers, so that it runs in its own request (see above); the leader only
@@ -122,14 +136,13 @@ export async function admitCoalesced(
       // The chain ended without this entry (its leader stopped after MAX_CHAIN batches): rather
       // than wait out QUEUE_WAIT_MS, it leads the next batch itself, from its own request.
       lane.next.splice(lane.next.indexOf(self), 1);
-      lane.busy = true;
-      lane.busySince = Date.now();
       self.state = "sent";
-      return lead(env, ctx, clientId, lane, [self, ...takeQueued(lane)]);
+      return lead(env, ctx, clientId, lane, self, false);
     }
     if (self.state === "queued" && Date.now() >= deadline) {
-      // Never sent, and its leader stopped chaining: its own call. A sent entry waits for its
-      // batch only (a call of its own could count it twice); the chain settles every entry it sent.
+      // Not sent in time (the call ahead of it is slow, or the chain stopped): its own call. A sent
+      // entry waits for its batch only (a call of its own could count it twice); the chain settles
+      // every entry it sent.
       lane.next.splice(lane.next.indexOf(self), 1);
       self.state = "gone";
       return callAlone(env, clientId, proof);
@@ -144,10 +157,20 @@ function outcomeOf(settled: Settled): AdmitResult {
   throw new BatchFailed(settled.error);
 }
 
+/** The queue, to send now; an entry abandoned in it (ABANDONED_MS) is answered as failed instead. */
 function takeQueued(lane: Lane): Waiter[] {
-  const queued = lane.next.splice(0);
-  for (const w of queued) w.state = "sent";
-  return queued;
+  const now = Date.now();
+  const taken: Waiter[] = [];
+  for (const w of lane.next.splice(0)) {
+    if (now - w.queuedAt < ABANDONED_MS) {
+      w.state = "sent";
+      taken.push(w);
+    } else {
+      w.state = "gone";
+      w.settled = { kind: "failed", error: new Error("Left in the queue past its deadline.") };
+    }
+  }
+  return taken;
 }
 
 function send(env: Env, clientId: string, batch: Waiter[]): Promise<Settled[]> {
@@ -157,7 +180,17 @@ function send(env: Env, clientId: string, batch: Waiter[]): Promise<Settled[]> {
     .then(() => authorityFor(env, clientId).admitBatch({ clientId, proofs: batch.map((w) => w.proof), completions }))
     .then(
       (results): Settled[] => batch.map((_, i) => ({ kind: "result", result: results[i]! })),
-      (error: unknown): Settled[] => batch.map(() => ({ kind: "failed", error })),
+      (error: unknown): Settled[] => {
+        // Sending them again could count them twice (the object may have recorded them): lost.
+        if (completions?.length) {
+          log("warn", "usage_completions_lost", {
+            client_id: clientId,
+            count: completions.length,
+            ...describeError(error),
+          });
+        }
+        return batch.map(() => ({ kind: "failed", error }));
+      },
     );
 }
 
@@ -170,27 +203,45 @@ function lead(
   ctx: ExecutionContext | undefined,
   clientId: string,
   lane: Lane,
-  batch: Waiter[],
+  self: Waiter,
+  gather: boolean,
 ): Promise<AdmitResult> {
+  const owner = {};
+  const startedAt = Date.now();
+  lane.busy = true;
+  lane.busySince = startedAt;
+  lane.owner = owner;
   const own = Promise.withResolvers<Settled>();
+  const settle = (w: Waiter, s: Settled) => (w === self ? own.resolve(s) : (w.settled = s));
   const chain = (async () => {
-    let current = batch;
-    for (let round = 0; ; round++) {
-      const settled = await send(env, clientId, current);
-      lane.lastEndedAt = Date.now();
-      lane.lastSize = current.length;
-      current.forEach((w, i) => (w === batch[0] ? own.resolve(settled[i]!) : (w.settled = settled[i]!)));
-      if (lane.next.length === 0 || round + 1 >= MAX_CHAIN) break;
-      lane.busySince = Date.now();
-      // One turn of the event loop first: requests the runtime has already taken in, but not yet
-      // run this far, join this batch rather than wait a whole call for the next. In the bench's
-      // flood this took calls per request from 0.26–0.28 to 0.21 (median of 10–14 rounds).
-      await scheduler.wait(0);
-      current = takeQueued(lane);
-      // A follower that gave up waiting (QUEUE_WAIT_MS) left the queue meanwhile.
-      if (current.length === 0) break;
+    let current: Waiter[] = [self];
+    try {
+      // Waited here, inside waitUntil, so that a leader whose client goes away meanwhile still sends.
+      if (gather) await scheduler.wait(GATHER_MS);
+      current = [self, ...takeQueued(lane)];
+      for (let round = 0; ; round++) {
+        const settled = await send(env, clientId, current);
+        lane.lastEndedAt = Date.now();
+        lane.lastSize = current.length;
+        current.forEach((w, i) => settle(w, settled[i]!));
+        current = [];
+        if (lane.next.length === 0 || round + 1 >= MAX_CHAIN || Date.now() - startedAt >= MAX_CHAIN_MS) break;
+        lane.busySince = Date.now();
+        // One turn of the event loop first: requests the runtime has already taken in, but not yet
+        // run this far, join this batch rather than wait a whole call for the next. In the bench's
+        // flood this took calls per request from 0.26–0.28 to 0.21 (median of 10–14 rounds).
+        await scheduler.wait(0);
+        current = takeQueued(lane);
+        // A follower that gave up waiting (QUEUE_WAIT_MS) left the queue meanwhile.
+        if (current.length === 0) break;
+      }
+    } catch (error) {
+      // Nothing above should throw (send settles its own failures); if it does, the entries in hand
+      // answer 503 rather than wait forever.
+      for (const w of current) settle(w, { kind: "failed", error });
+    } finally {
+      if (lane.owner === owner) lane.busy = false;
     }
-    lane.busy = false;
   })();
   // The followers depend on this chain: it finishes even if the leader's own client goes away.
   ctx?.waitUntil(chain);
@@ -198,6 +249,6 @@ function lead(
 }
 
 async function callAlone(env: Env, clientId: string, proof: CredentialProof): Promise<AdmitResult> {
-  const [settled] = await send(env, clientId, [{ proof, state: "sent", settled: null }]);
+  const [settled] = await send(env, clientId, [{ proof, state: "sent", settled: null, queuedAt: Date.now() }]);
   return outcomeOf(settled!);
 }

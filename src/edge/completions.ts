@@ -2,8 +2,8 @@
  * The answers of admitted requests (status, response time), queued per isolate and client. They
  * ride along on the client's next admit call from this isolate, or, when none comes, are sent on
  * their own a second after the first of them. The request itself was already counted, durably,
- * when the object admitted it; what a lost batch (only with its isolate) would lose is whether it
- * succeeded.
+ * when the object admitted it; what a lost batch (with its isolate, or with a failed call that
+ * carried it, logged as usage_completions_lost) would lose is whether it succeeded.
  */
 import type { Completion } from "../object/protocol";
 import { authorityFor } from "../object/stub";

@@ -114,4 +114,33 @@ describe("coalescing", () => {
     // The second call carries the two that queued and the three that were still on their way.
     expect(calls.map((c) => c.size)).toEqual([1, 5]);
   });
+
+  it("a lane taken over as stuck stays with its new chain when the old call ends", async () => {
+    const client = await createClient({ rate_limit: 100 });
+    const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
+    const spans: { start: number; end: number }[] = [];
+    const { namespace } = recordingNamespace(async (n, forward) => {
+      const span = { start: Date.now(), end: 0 };
+      spans.push(span);
+      // The first call hangs past STUCK_MS (5 s); the second, from the request that takes the lane
+      // over, is still in flight when the first ends.
+      if (n === 1) await sleep(5_300);
+      if (n === 2) await sleep(500);
+      const answer = await forward();
+      span.end = Date.now();
+      return answer;
+    });
+    const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
+    const first = send();
+    await sleep(5_100);
+    const takeover = send(); // the lane has been busy for over 5 s: this request leads a new chain
+    await sleep(350); // the first call has ended meanwhile; the second has not
+    const third = send();
+    expect(await Promise.all([first, takeover, third])).toEqual([200, 200, 200]);
+    await app.settle();
+    expect(spans).toHaveLength(3);
+    // The first chain's end did not free the lane: the third request waited for the second call
+    // and rode on the call after it, instead of calling alongside it.
+    expect(spans[2]!.start).toBeGreaterThanOrEqual(spans[1]!.end);
+  }, 15_000);
 });
