@@ -24,7 +24,8 @@
  * Safety: the object decides a batch's entries in order, each on its own proof, so the answers are
  * those of one call per request made in that order. A follower never retries a batch it was part
  * of: if the call fails, every entry of it answers 503 (fail closed), so nothing is counted twice.
- * A follower left in the queue too long (its leader stopped chaining) makes its own call.
+ * A follower not sent within QUEUE_WAIT_MS (the call ahead is slow, or the chain stopped) makes its
+ * own call; an entry whose request is gone (ABANDONED_MS) is never sent.
  */
 import type { AdmitResult, Completion, CredentialProof } from "../object/protocol";
 import { authorityFor } from "../object/stub";
