@@ -29,9 +29,8 @@
  */
 import type { AdmitResult, Completion, CredentialProof } from "../object/protocol";
 import { authorityFor } from "../object/stub";
-import { takeCompletions } from "./completions";
+import { completionsLost, takeCompletions } from "./completions";
 import { Lru } from "../lib/lru";
-import { describeError, log } from "../lib/log";
 
 /** Longest wait in the queue before a follower calls on its own (the call ahead is slow, or the chain stopped). */
 const QUEUE_WAIT_MS = 250;
@@ -128,7 +127,7 @@ export async function admitCoalesced(
   }
   const self: Waiter = { proof, state: "queued", settled: null, queuedAt: now };
   lane.next.push(self);
-  const deadline = Date.now() + QUEUE_WAIT_MS;
+  const deadline = now + QUEUE_WAIT_MS;
   // Woken only by its own timers, so that it runs in its own request (see above); the leader only
   // stores plain data on the waiter.
   while (self.settled === null) {
@@ -174,23 +173,16 @@ function takeQueued(lane: Lane): Waiter[] {
   return taken;
 }
 
-function send(env: Env, clientId: string, batch: Waiter[]): Promise<Settled[]> {
+function send(env: Env, clientId: string, proofs: CredentialProof[]): Promise<Settled[]> {
   const completions: Completion[] | undefined = takeCompletions(env, clientId);
   // Promise.resolve().then: a stub that throws synchronously (getByName itself) fails the batch too.
   return Promise.resolve()
-    .then(() => authorityFor(env, clientId).admitBatch({ clientId, proofs: batch.map((w) => w.proof), completions }))
+    .then(() => authorityFor(env, clientId).admitBatch({ clientId, proofs, completions }))
     .then(
-      (results): Settled[] => batch.map((_, i) => ({ kind: "result", result: results[i]! })),
+      (results): Settled[] => proofs.map((_, i) => ({ kind: "result", result: results[i]! })),
       (error: unknown): Settled[] => {
-        // Sending them again could count them twice (the object may have recorded them): lost.
-        if (completions?.length) {
-          log("warn", "usage_completions_lost", {
-            client_id: clientId,
-            count: completions.length,
-            ...describeError(error),
-          });
-        }
-        return batch.map(() => ({ kind: "failed", error }));
+        if (completions?.length) completionsLost(clientId, completions.length, error);
+        return proofs.map(() => ({ kind: "failed", error }));
       },
     );
 }
@@ -221,7 +213,11 @@ function lead(
       if (gather) await scheduler.wait(GATHER_MS);
       current = [self, ...takeQueued(lane)];
       for (let round = 0; ; round++) {
-        const settled = await send(env, clientId, current);
+        const settled = await send(
+          env,
+          clientId,
+          current.map((w) => w.proof),
+        );
         lane.lastEndedAt = Date.now();
         lane.lastSize = current.length;
         current.forEach((w, i) => settle(w, settled[i]!));
@@ -250,6 +246,6 @@ function lead(
 }
 
 async function callAlone(env: Env, clientId: string, proof: CredentialProof): Promise<AdmitResult> {
-  const [settled] = await send(env, clientId, [{ proof, state: "sent", settled: null, queuedAt: Date.now() }]);
+  const [settled] = await send(env, clientId, [proof]);
   return outcomeOf(settled!);
 }

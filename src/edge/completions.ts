@@ -95,6 +95,11 @@ async function send(env: Env, clientId: string): Promise<void> {
   try {
     await authorityFor(env, clientId).complete(clientId, list);
   } catch (err) {
-    log("warn", "usage_completions_lost", { client_id: clientId, count: list.length, ...describeError(err) });
+    completionsLost(clientId, list.length, err);
   }
+}
+
+/** Completions whose call failed: not sent again, since the object may have recorded them. */
+export function completionsLost(clientId: string, count: number, err: unknown): void {
+  log("warn", "usage_completions_lost", { client_id: clientId, count, ...describeError(err) });
 }
