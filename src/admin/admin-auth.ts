@@ -8,7 +8,7 @@ import { BOOTSTRAP, type Principal } from "./principal";
 import { tokenUseWrite } from "./token-use";
 import { ApiError } from "../lib/errors";
 import { executionContext } from "../lib/execution-context";
-import { adminNow } from "./admin-clock";
+import { clockNow } from "../lib/clock";
 
 const unauthorized = () =>
   new ApiError("unauthorized", "A valid admin bearer token is required.", {
@@ -36,7 +36,7 @@ export const adminAuth = () =>
     if (await timingSafeEqualStrings(presented, expected)) {
       principal = BOOTSTRAP;
     } else if (presented.startsWith(PREFIX.adminSecret)) {
-      const found = await adminTokenPrincipal(c.env, presented, adminNow());
+      const found = await adminTokenPrincipal(c.env, presented, clockNow());
       if (found?.lastUseWrite) {
         const ctx = executionContext(c);
         if (ctx) ctx.waitUntil(found.lastUseWrite);

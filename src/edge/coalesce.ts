@@ -24,24 +24,41 @@
  * Safety: the object decides a batch's entries in order, each on its own proof, so the answers are
  * those of one call per request made in that order. A follower never retries a batch it was part
  * of: if the call fails, every entry of it answers 503 (fail closed), so nothing is counted twice.
- * A follower not sent within QUEUE_WAIT_MS (the call ahead is slow, or the chain stopped) makes its
- * own call; an entry whose request is gone (ABANDONED_MS) is never sent.
+ * A queued follower waits for the lane as long as the lane moves: a far-away object's calls may
+ * each take hundreds of milliseconds, and calling on its own then would only add calls to the
+ * object at the moment it is slowest. When the lane's chain ended without it, or its call hangs
+ * (STUCK_MS), the follower leads the next batch itself. An entry whose request is gone
+ * (ABANDONED_MS) is never sent; a sent entry whose call never answers gives up after SENT_WAIT_MS.
  */
 import type { AdmitResult, Completion, CredentialProof } from "../object/protocol";
 import { authorityFor } from "../object/stub";
 import { completionsLost, takeCompletions } from "./completions";
+import { clockNow } from "../lib/clock";
 import { Lru } from "../lib/lru";
 
-/** Longest wait in the queue before a follower calls on its own (the call ahead is slow, or the chain stopped). */
-const QUEUE_WAIT_MS = 250;
 /**
- * An entry still queued this long after it joined has lost its request: a live one leaves at
- * QUEUE_WAIT_MS. It is answered as failed, never sent, so that no later call counts a request that
- * nobody waits for.
+ * A queued follower looks every POLL_MS whether its batch was answered, and less often the longer
+ * it has waited (1/POLL_BACKOFF of the wait so far, at most MAX_POLL_MS): a flood of one client
+ * near its object waits a few milliseconds and polls each one; a follower behind a far-away
+ * object's calls polls tens of times rather than hundreds, and learns its answer at most an
+ * eighth of its wait late.
  */
-const ABANDONED_MS = QUEUE_WAIT_MS + 1_000;
-/** How often a follower looks whether its batch was answered. */
 const POLL_MS = 1;
+const POLL_BACKOFF = 8;
+const MAX_POLL_MS = 16;
+/**
+ * A queued entry that has not polled for this long has lost its request (a live one polls at least
+ * every MAX_POLL_MS): it is answered as failed, never sent, so that no later call counts a request
+ * that nobody waits for.
+ */
+const ABANDONED_MS = 1_000;
+/**
+ * A sent follower whose call has not answered after this long answers 503 (never retried: the call
+ * may yet be counted). The chain that carries it runs in its leader's waitUntil, which the runtime
+ * cuts 30 s after the leader's answer; its followers' own requests would otherwise wait until
+ * their clients give up.
+ */
+const SENT_WAIT_MS = 30_000;
 /**
  * A leader sends at most this many batches in a row, and takes no new batch after MAX_CHAIN_MS:
  * the chain runs in the leader's waitUntil, which the runtime cuts 30 s after its answer, and its
@@ -50,8 +67,9 @@ const POLL_MS = 1;
 const MAX_CHAIN = 64;
 const MAX_CHAIN_MS = 10_000;
 /**
- * A lane whose current call has run this long is taken over by the next arrival (its chain died, or
- * the object hangs). The old chain then finishes on its own and leaves the lane to the new one.
+ * A lane whose current call has run this long is stuck (its chain died, or the object hangs): the
+ * next arrival, or a follower queued behind it, takes it over. The old chain then finishes on its
+ * own and leaves the lane to the new one.
  */
 const STUCK_MS = 5_000;
 /**
@@ -70,7 +88,9 @@ interface Waiter {
   proof: CredentialProof;
   state: "queued" | "sent" | "gone";
   settled: Settled | null;
-  queuedAt: number;
+  /** When its request last looked at it (queued), or when it was sent. */
+  seenAt: number;
+  sentAt: number;
 }
 
 interface Lane {
@@ -120,35 +140,36 @@ export async function admitCoalesced(
   proof: CredentialProof,
 ): Promise<AdmitResult> {
   const lane = laneOf(env, clientId);
-  const now = Date.now();
-  if (!lane.busy || now - lane.busySince > STUCK_MS) {
-    const self: Waiter = { proof, state: "sent", settled: null, queuedAt: now };
-    return lead(env, ctx, clientId, lane, self, lane.lastSize > 1 && now - lane.lastEndedAt <= HOT_MS);
+  const arrived = clockNow();
+  const self: Waiter = { proof, state: "queued", settled: null, seenAt: arrived, sentAt: 0 };
+  if (!isBusy(lane, arrived)) {
+    return lead(env, ctx, clientId, lane, self, lane.lastSize > 1 && arrived - lane.lastEndedAt <= HOT_MS);
   }
-  const self: Waiter = { proof, state: "queued", settled: null, queuedAt: now };
   lane.next.push(self);
-  const deadline = now + QUEUE_WAIT_MS;
   // Woken only by its own timers, so that it runs in its own request (see above); the leader only
   // stores plain data on the waiter.
   while (self.settled === null) {
-    await scheduler.wait(POLL_MS);
-    if (self.state === "queued" && !lane.busy) {
-      // The chain ended without this entry (its leader stopped after MAX_CHAIN batches): rather
-      // than wait out QUEUE_WAIT_MS, it leads the next batch itself, from its own request.
-      lane.next.splice(lane.next.indexOf(self), 1);
-      self.state = "sent";
-      return lead(env, ctx, clientId, lane, self, false);
-    }
-    if (self.state === "queued" && Date.now() >= deadline) {
-      // Not sent in time (the call ahead of it is slow, or the chain stopped): its own call. A sent
-      // entry waits for its batch only (a call of its own could count it twice); the chain settles
-      // every entry it sent.
-      lane.next.splice(lane.next.indexOf(self), 1);
+    await scheduler.wait(Math.min(MAX_POLL_MS, Math.max(POLL_MS, Math.floor((clockNow() - arrived) / POLL_BACKOFF))));
+    const now = clockNow();
+    if (self.state === "queued") {
+      self.seenAt = now;
+      // The chain ended without this entry (after MAX_CHAIN batches), or its call hangs: this
+      // request leads the next batch, and the queue behind it rides along.
+      if (!isBusy(lane, now)) {
+        lane.next.splice(lane.next.indexOf(self), 1);
+        return lead(env, ctx, clientId, lane, self, false);
+      }
+    } else if (self.settled === null && now - self.sentAt >= SENT_WAIT_MS) {
       self.state = "gone";
-      return callAlone(env, clientId, proof);
+      throw new BatchFailed(new Error("The batch's call did not answer in time."));
     }
   }
   return outcomeOf(self.settled);
+}
+
+/** Whether the lane has a call in flight that has not run past STUCK_MS. */
+function isBusy(lane: Lane, now: number): boolean {
+  return lane.busy && now - lane.busySince <= STUCK_MS;
 }
 
 /** An entry's answer, or the BatchFailed of the call that carried it. */
@@ -159,11 +180,12 @@ function outcomeOf(settled: Settled): AdmitResult {
 
 /** The queue, to send now; an entry abandoned in it (ABANDONED_MS) is answered as failed instead. */
 function takeQueued(lane: Lane): Waiter[] {
-  const now = Date.now();
+  const now = clockNow();
   const taken: Waiter[] = [];
   for (const w of lane.next.splice(0)) {
-    if (now - w.queuedAt < ABANDONED_MS) {
+    if (now - w.seenAt < ABANDONED_MS) {
       w.state = "sent";
+      w.sentAt = now;
       taken.push(w);
     } else {
       w.state = "gone";
@@ -200,7 +222,9 @@ function lead(
   gather: boolean,
 ): Promise<AdmitResult> {
   const owner = {};
-  const startedAt = Date.now();
+  const startedAt = clockNow();
+  self.state = "sent";
+  self.sentAt = startedAt;
   lane.busy = true;
   lane.busySince = startedAt;
   lane.owner = owner;
@@ -218,18 +242,20 @@ function lead(
           clientId,
           current.map((w) => w.proof),
         );
-        lane.lastEndedAt = Date.now();
+        lane.lastEndedAt = clockNow();
         lane.lastSize = current.length;
         current.forEach((w, i) => settle(w, settled[i]!));
         current = [];
-        if (lane.next.length === 0 || round + 1 >= MAX_CHAIN || Date.now() - startedAt >= MAX_CHAIN_MS) break;
-        lane.busySince = Date.now();
+        // A chain whose lane was taken over (its call ran past STUCK_MS) leaves the queue to the new one.
+        if (lane.owner !== owner || lane.next.length === 0) break;
+        if (round + 1 >= MAX_CHAIN || clockNow() - startedAt >= MAX_CHAIN_MS) break;
+        lane.busySince = clockNow();
         // One turn of the event loop first: requests the runtime has already taken in, but not yet
         // run this far, join this batch rather than wait a whole call for the next. In the bench's
         // flood this took calls per request from 0.26–0.28 to 0.21 (median of 10–14 rounds).
         await scheduler.wait(0);
-        current = takeQueued(lane);
-        // A follower that gave up waiting (QUEUE_WAIT_MS) left the queue meanwhile.
+        current = lane.owner === owner ? takeQueued(lane) : [];
+        // Everything queued had been abandoned (ABANDONED_MS), or the lane was taken over meanwhile.
         if (current.length === 0) break;
       }
     } catch (error) {
@@ -243,9 +269,4 @@ function lead(
   // The followers depend on this chain: it finishes even if the leader's own client goes away.
   ctx?.waitUntil(chain);
   return own.promise.then(outcomeOf);
-}
-
-async function callAlone(env: Env, clientId: string, proof: CredentialProof): Promise<AdmitResult> {
-  const [settled] = await send(env, clientId, [proof]);
-  return outcomeOf(settled!);
 }

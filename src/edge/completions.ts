@@ -7,6 +7,7 @@
  */
 import type { Completion } from "../object/protocol";
 import { authorityFor } from "../object/stub";
+import { clockNow } from "../lib/clock";
 import { describeError, log } from "../lib/log";
 
 const SEND_AFTER_MS = 1000;
@@ -61,7 +62,7 @@ export function queueCompletion(
     }
     return;
   }
-  pending.batches.set(clientId, { list: [completion], since: Date.now() });
+  pending.batches.set(clientId, { list: [completion], since: clockNow() });
   if (!ctx) {
     // Called without an execution context (directly, in some tests): nothing can wait, so now.
     void send(env, clientId);
@@ -69,7 +70,7 @@ export function queueCompletion(
   }
   if (pending.armed.has(clientId)) return;
   pending.armed.add(clientId);
-  ctx.waitUntil(sendWhenDue(env, pending, clientId, Date.now()));
+  ctx.waitUntil(sendWhenDue(env, pending, clientId, clockNow()));
 }
 
 /**
@@ -79,8 +80,8 @@ export function queueCompletion(
 async function sendWhenDue(env: Env, pending: Pending, clientId: string, chainStart: number): Promise<void> {
   for (;;) {
     const batch = pending.batches.get(clientId);
-    const wait = batch ? batch.since + SEND_AFTER_MS - Date.now() : 0;
-    if (!batch || wait <= 0 || Date.now() - chainStart >= MAX_TIMER_CHAIN_MS) {
+    const wait = batch ? batch.since + SEND_AFTER_MS - clockNow() : 0;
+    if (!batch || wait <= 0 || clockNow() - chainStart >= MAX_TIMER_CHAIN_MS) {
       pending.armed.delete(clientId);
       if (batch) await send(env, clientId);
       return;

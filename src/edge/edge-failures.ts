@@ -7,6 +7,7 @@
  */
 import type { FailedAuthEvent } from "../object/protocol";
 import { authorityFor } from "../object/stub";
+import { clockNow } from "../lib/clock";
 import { describeError, log } from "../lib/log";
 
 const BATCH_DELAY_MS = 1000;
@@ -17,7 +18,7 @@ let pending = new Map<string, Map<string, FailedAuthEvent>>();
 let scheduled = false;
 
 export function recordEdgeFailure(env: Env, ctx: ExecutionContext, clientId: string, code: string): void {
-  const at = Math.floor(Date.now() / 1000) * 1000;
+  const at = Math.floor(clockNow() / 1000) * 1000;
   let events = pending.get(clientId);
   if (!events) pending.set(clientId, (events = new Map()));
   const key = `${at}|${code}`;

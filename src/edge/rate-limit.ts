@@ -3,6 +3,7 @@ import { rememberWrong } from "./wrong-secrets";
 import type { AdmitResult } from "../object/protocol";
 import { BatchFailed, admitCoalesced } from "./coalesce";
 import type { Credential, EdgeEnv } from "./context";
+import { clockNow } from "../lib/clock";
 import { ApiError, errorResponse } from "../lib/errors";
 import { executionContext } from "../lib/execution-context";
 import { rateLimitHeaders, retryAfterSeconds } from "../domain/rate-limit-headers";
@@ -36,7 +37,7 @@ async function ask(env: Env, ctx: ExecutionContext | undefined, credential: Cred
  */
 export const rateLimit = () =>
   createMiddleware<EdgeEnv>(async (c, next) => {
-    const startedAt = Date.now();
+    const startedAt = clockNow();
     let credential = c.get("credential");
     const ctx = executionContext(c);
     let result = await ask(c.env, ctx, credential);
@@ -77,7 +78,7 @@ export const rateLimit = () =>
       admittedAt: result.now,
       workflowId: credential.workflowId,
       status: c.res.status,
-      responseMs: Date.now() - startedAt,
+      responseMs: clockNow() - startedAt,
       code: c.error instanceof ApiError ? c.error.wireCode : undefined,
     });
   });

@@ -9,6 +9,7 @@
  *   after which the edge reads D1's primary (and holds that token instead).
  */
 import { type RefreshClaims, SigningKeyMissing, verifyRefreshToken } from "../domain/refresh-token";
+import { clockNow } from "../lib/clock";
 import { Lru } from "../lib/lru";
 import { cachedToken } from "../storage/token-cache";
 
@@ -49,7 +50,7 @@ function heldOf(env: Env): Lru<string, Held> {
 export async function heldToken(env: Env, workflowId: string): Promise<string | null | undefined> {
   const held = heldOf(env);
   const entry = held.get(workflowId);
-  const now = Date.now();
+  const now = clockNow();
   if (entry && entry.until > now) return entry.value;
   const value = await cachedToken(env, workflowId);
   if (value !== undefined) held.set(workflowId, { value, until: now + HOLD_MS });
@@ -59,7 +60,7 @@ export async function heldToken(env: Env, workflowId: string): Promise<string | 
 
 /** The token D1's primary gave after a "stale": the current one, held in place of KV's. */
 export function holdCurrentToken(env: Env, workflowId: string, token: string | null): void {
-  heldOf(env).set(workflowId, { value: token, until: Date.now() + HOLD_MS });
+  heldOf(env).set(workflowId, { value: token, until: clockNow() + HOLD_MS });
 }
 
 /** Forgets every held KV value (tests that write KV directly, as a lagging or poisoned cache would). */

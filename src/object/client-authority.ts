@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { FAILED_AUTH_CODES, batchVerdicts } from "../domain/admission";
 import type { ClientPatch, NewSecret } from "../domain/client-rules";
-import { type Clock, systemClock } from "../lib/clock";
+import { type Clock, clockNow } from "../lib/clock";
 import type { Outcome } from "../lib/result";
 import type { ClientRow, WorkflowRow } from "../storage/schema";
 import { AlertMonitor } from "./alert-monitor";
@@ -43,8 +43,8 @@ interface Traffic {
  * This class is the RPC surface only; each job lives in its own module. Layout: docs/storage.md.
  */
 export class ClientAuthority extends DurableObject<Env> {
-  /** Replaceable so that tests move time instead of sleeping (runInDurableObject). */
-  clock: Clock = systemClock;
+  /** The isolate's clock, or one a test gives this object alone (runInDurableObject). */
+  clock: Clock = { now: clockNow };
   private readonly now = () => this.clock.now();
   private readonly state: ClientState;
   private readonly flusher: Flusher;

@@ -13,6 +13,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { credentialsOf, lastFour, TagKeyMissing } from "../domain/credentials";
 import { sha256Hex } from "../domain/hash";
 import { type LeakedSecretAction, leakedSecretAction } from "../domain/secret-hygiene";
+import { clockNow } from "../lib/clock";
 import { configRefusal } from "../lib/config-refusal";
 import type { BaseEnv } from "../lib/context";
 import { ApiError } from "../lib/errors";
@@ -68,7 +69,7 @@ leakRoutes.post("/leaks/github", async (c) => {
       "Report too large.",
     );
   }
-  const keys = await keysFor(c.env, keyId, Date.now());
+  const keys = await keysFor(c.env, keyId, clockNow());
   if (!keys.ok) {
     if (keys.reason === "unavailable") throw new ApiError("service_unavailable", keys.message);
     throw invalidSignature("Unknown signing key.");
@@ -135,7 +136,7 @@ async function labelTokens(
     const { hash, token } = candidate;
     if (candidate.kind === "admin_token") {
       const details = { reason: "leaked", url: token.url, source: token.source };
-      labels.set(hash, await revokeLeakedAdminToken(env, hash, audit, details, Date.now()));
+      labels.set(hash, await revokeLeakedAdminToken(env, hash, audit, details, clockNow()));
       return;
     }
     const clientId = owners.get(hash);

@@ -3,25 +3,18 @@
  * /admin/me, revocation and expiry from the next call, last_used_at, bad input, escalation.
  */
 import { describe, expect, it } from "vitest";
-import { adminClock } from "../../src/admin/admin-clock";
 import { Credentials, PREFIX } from "../../src/domain/credentials";
 import { ADMIN_TOKEN, admin, adminJson, appWithEnv, call, createClient, env, expectError } from "../support/helpers";
 import { ISO_UTC } from "../support/admin";
 import { newClientId } from "../support/credentials";
 import { PERMISSIONS, as, asJson, mintToken, setTokenColumn, storedToken } from "../support/tokens";
+import { withIsolateClock } from "../support/clock";
 
 const DAY = 86_400_000;
 
-/** Runs `fn` with the admin plane's clock at `at` (the app under test shares this module). */
-async function withClock<T>(at: number, fn: () => Promise<T>): Promise<T> {
-  const saved = adminClock.clock;
-  adminClock.clock = { now: () => at };
-  try {
-    return await fn();
-  } finally {
-    adminClock.clock = saved;
-  }
-}
+/** Runs `fn` with the admin plane's clock at `at`. */
+const withClock = <T>(at: number, fn: () => Promise<T>): Promise<T> => withIsolateClock({ now: () => at }, fn);
+
 const TOKEN_FIELDS = [
   "client_ids",
   "created_at",

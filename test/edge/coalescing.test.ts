@@ -4,6 +4,22 @@
  */
 import { describe, expect, it } from "vitest";
 import { appWithEnv, createClient, env, sleep, statusOf, storedWindow } from "../support/helpers";
+import { ManualClock, withIsolateClock } from "../support/clock";
+
+/**
+ * Lets the app's deferred work finish under a stopped clock: the answers' usage reports wait on a
+ * timer for their second to pass on the clock, so it is moved past that first.
+ */
+async function settleAt(clock: ManualClock, app: { settle(): Promise<void> }): Promise<void> {
+  clock.advance(1_000);
+  await app.settle();
+}
+
+/** Waits, in real time, until `done()` holds (a call under test has started). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await sleep(2);
+  expect(done()).toBe(true);
+}
 
 type Call = { method: string; size: number };
 
@@ -115,32 +131,102 @@ describe("coalescing", () => {
     expect(calls.map((c) => c.size)).toEqual([1, 5]);
   });
 
-  it("a lane taken over as stuck stays with its new chain when the old call ends", async () => {
+  it("a lane taken over as stuck stays with its new chain, whatever queued before or after the old call ended", async () => {
     const client = await createClient({ rate_limit: 100 });
     const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
-    const spans: { start: number; end: number }[] = [];
-    const { namespace } = recordingNamespace(async (n, forward) => {
-      const span = { start: Date.now(), end: 0 };
+    const held = [Promise.withResolvers<void>(), Promise.withResolvers<void>()];
+    const spans: { n: number; size: number; start: number; end: number }[] = [];
+    let tick = 0; // the order calls start and end in (the isolate's clock is stopped)
+    const { namespace, calls } = recordingNamespace(async (n, forward) => {
+      const span = { n, size: calls[n - 1]!.size, start: ++tick, end: 0 };
       spans.push(span);
-      // The first call hangs past STUCK_MS (5 s); the second, from the request that takes the lane
-      // over, is still in flight when the first ends.
-      if (n === 1) await sleep(5_300);
-      if (n === 2) await sleep(500);
+      await held[n - 1]?.promise; // the first two calls are held until the test lets them go
       const answer = await forward();
-      span.end = Date.now();
+      span.end = ++tick;
       return answer;
     });
     const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
-    const first = send();
-    await sleep(5_100);
-    const takeover = send(); // the lane has been busy for over 5 s: this request leads a new chain
-    await sleep(350); // the first call has ended meanwhile; the second has not
-    const third = send();
-    expect(await Promise.all([first, takeover, third])).toEqual([200, 200, 200]);
-    await app.settle();
-    expect(spans).toHaveLength(3);
-    // The first chain's end did not free the lane: the third request waited for the second call
-    // and rode on the call after it, instead of calling alongside it.
-    expect(spans[2]!.start).toBeGreaterThanOrEqual(spans[1]!.end);
-  }, 15_000);
+    const clock = new ManualClock(Date.now());
+    await withIsolateClock(clock, async () => {
+      const first = send();
+      await until(() => spans.length === 1);
+      clock.advance(5_001); // the first call has run past STUCK_MS
+      const takeover = send(); // leads a new chain: the second call
+      await until(() => spans.length === 2);
+      const queuedBefore = send(); // queued behind the second call while the first is still out
+      await sleep(20);
+      held[0]!.resolve();
+      expect(await first).toBe(200);
+      const queuedAfter = send(); // queued after the first call ended, the second still out
+      await sleep(20);
+      expect(spans).toHaveLength(2); // neither chain sent the queue early
+      held[1]!.resolve();
+      expect(await Promise.all([takeover, queuedBefore, queuedAfter])).toEqual([200, 200, 200]);
+      await settleAt(clock, app);
+    });
+    // Both late requests rode on one call, made after the second call ended: the old chain neither
+    // took the queue nor freed the lane.
+    expect(spans.map((s) => s.size)).toEqual([1, 1, 2]);
+    expect(spans[2]!.start).toBeGreaterThan(spans[1]!.end);
+  });
+
+  it("followers behind a slow call wait for the lane and ride on the next call together", async () => {
+    const client = await createClient({ rate_limit: 100 });
+    const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
+    const slow = Promise.withResolvers<void>();
+    const { namespace, calls } = recordingNamespace(async (n, forward) => {
+      if (n === 1) await slow.promise;
+      return forward();
+    });
+    const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
+    const clock = new ManualClock(Date.now());
+    await withIsolateClock(clock, async () => {
+      const first = send();
+      await until(() => calls.length === 1);
+      const followers = [send(), send(), send()];
+      // A far-away object: the call takes 1.5 s. The followers keep waiting for the lane (and keep
+      // showing they are alive) rather than each calling the slow object on its own.
+      for (let i = 0; i < 15; i++) {
+        clock.advance(100);
+        await sleep(20);
+      }
+      expect(calls).toHaveLength(1);
+      slow.resolve();
+      expect(await Promise.all([first, ...followers])).toEqual([200, 200, 200, 200]);
+      await settleAt(clock, app);
+    });
+    expect(calls.map((c) => c.size)).toEqual([1, 3]);
+  });
+
+  it("a follower whose call never answers gets 503 after SENT_WAIT_MS and is not sent again", async () => {
+    const client = await createClient({ rate_limit: 100 });
+    const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
+    const slow = Promise.withResolvers<void>();
+    const hung = Promise.withResolvers<void>();
+    const { namespace, calls } = recordingNamespace(async (n, forward) => {
+      if (n === 1) await slow.promise;
+      if (n === 2) await hung.promise; // the followers' call: its chain was cut, say
+      return forward();
+    });
+    const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
+    const clock = new ManualClock(Date.now());
+    await withIsolateClock(clock, async () => {
+      const first = send();
+      await until(() => calls.length === 1);
+      const followers = [send(), send()];
+      await sleep(20);
+      slow.resolve();
+      expect(await first).toBe(200);
+      await until(() => calls.length === 2);
+      clock.advance(29_000);
+      await sleep(50);
+      const waiting = await Promise.race([Promise.all(followers), sleep(1).then(() => "waiting")]);
+      expect(waiting).toBe("waiting"); // before SENT_WAIT_MS they wait
+      clock.advance(1_000);
+      expect(await Promise.all(followers)).toEqual([503, 503]);
+      hung.resolve();
+      await settleAt(clock, app);
+    });
+    expect(calls.map((c) => c.size)).toEqual([1, 2]); // no follower called again
+  });
 });

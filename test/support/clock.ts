@@ -4,7 +4,7 @@
  * restarted (abortAllDurableObjects gives it the system clock again).
  */
 import { runInDurableObject } from "cloudflare:test";
-import type { Clock } from "../../src/lib/clock";
+import { type Clock, isolateClock } from "../../src/lib/clock";
 import type { ClientAuthority } from "../../src/object/client-authority";
 import { authority } from "./helpers";
 
@@ -33,4 +33,18 @@ export async function manualClock(clientId: string, start = Date.now()): Promise
 /** Stops the client's object clock at `t` (shorthand when a test only ever sets it). */
 export async function setObjectClock(clientId: string, t: number): Promise<void> {
   await manualClock(clientId, t);
+}
+
+/**
+ * Runs `fn` with the isolate's clock at `clock`: the edge's deadlines, the admin plane, and every
+ * object not given a clock of its own (the app under test runs in the test's isolate).
+ */
+export async function withIsolateClock<T>(clock: Clock, fn: () => Promise<T>): Promise<T> {
+  const saved = isolateClock.current;
+  isolateClock.current = clock;
+  try {
+    return await fn();
+  } finally {
+    isolateClock.current = saved;
+  }
 }

@@ -14,6 +14,7 @@ import { newClientRow } from "../../domain/client-rules";
 import type { AdminEnv } from "../context";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
 import { clients } from "../../storage/schema";
+import { clockNow } from "../../lib/clock";
 import { ApiError } from "../../lib/errors";
 import { unwrap } from "../../lib/result";
 import { patchHook, validationHook } from "../../lib/validation";
@@ -60,7 +61,7 @@ clientRoutes.openapi(
     const credentials = await adminCredentials(c.env);
     const id = await credentials.newClientId(body.environment);
     const secret = await credentials.newClientSecret(body.environment);
-    const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), Date.now()));
+    const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), clockNow()));
     // The object is created here, by this call: near the client's callers when a region is given.
     const created = unwrap(await authorityFor(c.env, id, row.region).createClient(row, auditContextOf(c)));
     return c.json({ client: presentClient(created, c.env), client_secret: secret }, 201, NO_STORE);

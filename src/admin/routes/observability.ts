@@ -6,6 +6,7 @@ import type { AdminEnv } from "../context";
 import { database } from "../../storage/database";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
 import { alerts, auditLog, clients, usageHourly } from "../../storage/schema";
+import { clockNow } from "../../lib/clock";
 import { iso } from "../../lib/time";
 import { validationHook } from "../../lib/validation";
 import { ClientIdParam } from "../schemas/clients";
@@ -33,7 +34,7 @@ observabilityRoutes.openapi(
     const db = database(c.env.DB);
     const client = await db.select({ id: clients.id }).from(clients).where(eq(clients.id, client_id)).get();
     if (!client) throw noSuchClient();
-    const to = Date.now();
+    const to = clockNow();
     const from = to - days * 86_400_000;
     const rows = await db
       .select()

@@ -6,7 +6,7 @@ import { insertToken, revokeToken, tokenById, tokensWithin } from "../../storage
 import { database } from "../../storage/database";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
 import { type AdminTokenRow, adminTokens, clients } from "../../storage/schema";
-import { adminNow } from "../admin-clock";
+import { clockNow } from "../../lib/clock";
 import { ApiError } from "../../lib/errors";
 import { DAY_MS, iso } from "../../lib/time";
 import { validationHook } from "../../lib/validation";
@@ -100,7 +100,7 @@ tokenRoutes.openapi(
     }
     await checkClientIds(c.env, principal, body.client_ids);
     const secret = await (await adminCredentials(c.env)).newAdminSecret();
-    const now = adminNow();
+    const now = clockNow();
     const row: AdminTokenRow = {
       id: newOpaqueId("adt_"),
       name: body.name,
@@ -178,7 +178,7 @@ tokenRoutes.openapi(
     const existing = await tokenById(c.env.DB, token_id);
     if (!existing || !visibleTo(c.get("principal"), existing)) throw noSuchToken();
     const row =
-      existing.revokedAt !== null ? existing : await revokeToken(c.env.DB, token_id, adminNow(), auditContextOf(c));
+      existing.revokedAt !== null ? existing : await revokeToken(c.env.DB, token_id, clockNow(), auditContextOf(c));
     if (!row) throw noSuchToken();
     return c.json({ token: presentToken(row) }, 200);
   },
