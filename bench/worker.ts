@@ -12,6 +12,13 @@
  *   ANY /bench/peer/hrl/*        hono-rate-limiter with its Durable Object store
  *                                (@hono-rate-limiter/cloudflare), keyed by X-Client-ID
  *
+ *   GET /bench/floor/429         the contract's 429 (the gateway's own errorResponse and rate-limit
+ *                                headers) after no check and no call: what `flood` costs without the
+ *                                gateway (issue 10's floors)
+ *   GET /bench/floor/429-fifth   the same, where every fifth request first makes one call to a
+ *                                one-write object (the peer's) and the others make none: 0.2 calls
+ *                                per request with none of the waiting that coalescing needs
+ *
  *   POST /bench/seed-clients     {count, rate_limit}: inserts `count` production clients straight into D1
  *                                (admin token required), for the memory figure only; see below
  *   GET  /bench/counters         Durable Object calls made since the last reset, by binding and method
@@ -27,6 +34,8 @@ import { DurableObjectStore } from "@hono-rate-limiter/cloudflare";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { rateLimiter } from "hono-rate-limiter";
 import gateway from "../src/index";
+import { rateLimitHeaders, retryAfterSeconds } from "../src/domain/rate-limit-headers";
+import { errorResponse } from "../src/lib/errors";
 import type { BenchApp, BenchEnv } from "./env";
 import { countingEnv, countingNamespace, readCounts, resetCounts, SET_ASIDE } from "./counting";
 import limits from "./limits.json";
@@ -76,6 +85,29 @@ function hrl(prefix: string, limit: number, label: string): MiddlewareHandler<Be
 bench.all("/bench/peer/hrl/throughput/*", hrl("hrl-throughput:", limits.peer_throughput_limit, "HRL_LIMITER"), echo);
 // The accuracy run overlaps the first round of the throughput scenarios: its calls are set aside.
 bench.all("/bench/peer/hrl/accuracy/*", hrl("hrl-accuracy:", limits.accuracy_limit, "HRL_LIMITER" + SET_ASIDE), echo);
+
+/** The 429 the gateway answers `flood` with, for a client of limit 10, built by the gateway's own code. */
+function contractTooMany(): Response {
+  const now = Date.now();
+  const state = { limit: 10, remaining: 0, resetAt: now + 30_000, now };
+  const retryAfter = retryAfterSeconds(state);
+  return errorResponse(
+    "rate_limit_exceeded",
+    `Rate limit of ${state.limit} requests/minute exceeded`,
+    { extra: { retry_after: retryAfter }, headers: { ...rateLimitHeaders(state), "Retry-After": String(retryAfter) } },
+    { "X-Request-Id": crypto.randomUUID() },
+  );
+}
+bench.get("/bench/floor/429", () => contractTooMany());
+let floorRequests = 0;
+let floorNamespace: BenchEnv["HRL_LIMITER"] | undefined;
+bench.get("/bench/floor/429-fifth", async (c) => {
+  if (++floorRequests % 5 === 0) {
+    floorNamespace ??= countingNamespace(c.env.HRL_LIMITER, "HRL_LIMITER (floor)");
+    await floorNamespace.getByName("floor").update(1, WINDOW_MS);
+  }
+  return contractTooMany();
+});
 
 bench.get("/bench/counters", (c) => c.json({ do_calls: readCounts() }));
 bench.post("/bench/counters", async (c) => {

@@ -117,7 +117,7 @@ export function renderMarkdown(out) {
   const warned = warnings(out);
   return [
     `Run of ${out.started_at} (${out.total_seconds} s in all) on ${m.cpu_model}, ${m.cores} cores, ${m.os}, Node ${m.node}, wrangler ${m.wrangler}, workerd ${m.workerd}.`,
-    `${s.connections} connections, ${s.warmup_s} s warm-up + ${s.duration_s} s per scenario (one-client: ${s.one_client_connections} connections on one client, ${s.one_client_warmup_requests} + ${s.one_client_requests} requests, a fresh client of limit ${s.one_client_rate_limit} per round), ${s.rounds} rounds in the order ${RUN_ORDER.join(", ")}, each followed by a pause for deferred work (the accuracy run's ~25 req/s ran alongside the first round), means of the rounds; load sent ${out.target}; state on ${out.persistence}. DO calls/req: Durable Object calls the Worker made per answered request, counted in the bench Worker.`,
+    `${s.connections} connections, ${s.warmup_s} s warm-up + ${s.duration_s} s per scenario (one-client: ${s.one_client_connections} connections on one client, ${s.one_client_warmup_requests} + ${s.one_client_requests} requests, a fresh client of limit ${s.one_client_rate_limit} per round), ${s.rounds} rounds in the order ${RUN_ORDER.filter((name) => out.scenarios.some((r) => r.name === name)).join(", ")}, each followed by a pause for deferred work (the accuracy run's ~25 req/s ran alongside the first round), means of the rounds; load sent ${out.target}; state on ${out.persistence}. DO calls/req: Durable Object calls the Worker made per answered request, counted in the bench Worker.`,
     "",
     table(out.scenarios, scenarioColumns),
     "",

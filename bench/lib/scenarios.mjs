@@ -73,6 +73,9 @@ export async function seedScenarios(gw) {
     },
     flood: { requests: [secretRequest(flood)], expect: ["429", "200"] },
     junk: { requests: junkRequests(junkClients, 1000), expect: ["401"] },
+    "no-credentials": { requests: [{ path: "/v1/bench", headers: {} }], expect: ["401"] },
+    "floor-429": { requests: [{ path: "/bench/floor/429", headers: {} }], expect: ["429"] },
+    "floor-429-fifth": { requests: [{ path: "/bench/floor/429-fifth", headers: {} }], expect: ["429"] },
     "peer-cf-ratelimit": {
       requests: secretClients.map((c) => ({ path: "/bench/peer/cf/throughput/x", headers: { "X-Client-ID": c.id } })),
       expect: ["200"],
