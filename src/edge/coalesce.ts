@@ -88,7 +88,7 @@ interface Waiter {
   proof: CredentialProof;
   state: "queued" | "sent" | "gone";
   settled: Settled | null;
-  /** When its request last looked at it (queued), or when it was sent. */
+  /** When its request last looked at it while queued (ABANDONED_MS), and when it was sent (SENT_WAIT_MS). */
   seenAt: number;
   sentAt: number;
 }
