@@ -170,6 +170,35 @@ describe("coalescing", () => {
     expect(spans[2]!.start).toBeGreaterThan(spans[1]!.end);
   });
 
+  it("followers queued behind a call that hangs take the lane over together after STUCK_MS", async () => {
+    const client = await createClient({ rate_limit: 100 });
+    const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
+    const hung = Promise.withResolvers<void>();
+    const { namespace, calls } = recordingNamespace(async (n, forward) => {
+      if (n === 1) await hung.promise;
+      return forward();
+    });
+    const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
+    const clock = new ManualClock(Date.now());
+    await withIsolateClock(clock, async () => {
+      const first = send();
+      await until(() => calls.length === 1);
+      const followers = [send(), send()];
+      await sleep(20);
+      clock.advance(4_900);
+      await sleep(40);
+      expect(calls).toHaveLength(1); // not yet stuck: they keep waiting
+      clock.advance(200);
+      // Stuck: the first follower to look leads a call that carries the other one too.
+      expect(await Promise.all(followers)).toEqual([200, 200]);
+      expect(calls.map((c) => c.size)).toEqual([1, 2]);
+      hung.resolve();
+      expect(await first).toBe(200);
+      await settleAt(clock, app);
+    });
+    expect(calls.map((c) => c.size)).toEqual([1, 2]); // the old chain sent nothing more
+  });
+
   it("followers behind a slow call wait for the lane and ride on the next call together", async () => {
     const client = await createClient({ rate_limit: 100 });
     const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
