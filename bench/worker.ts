@@ -34,8 +34,7 @@ import { DurableObjectStore } from "@hono-rate-limiter/cloudflare";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { rateLimiter } from "hono-rate-limiter";
 import gateway from "../src/index";
-import { rateLimitHeaders, retryAfterSeconds } from "../src/domain/rate-limit-headers";
-import { errorResponse } from "../src/lib/errors";
+import { tooManyRequests } from "../src/edge/rate-limit";
 import type { BenchApp, BenchEnv } from "./env";
 import { countingEnv, countingNamespace, readCounts, resetCounts, SET_ASIDE } from "./counting";
 import limits from "./limits.json";
@@ -89,14 +88,7 @@ bench.all("/bench/peer/hrl/accuracy/*", hrl("hrl-accuracy:", limits.accuracy_lim
 /** The 429 the gateway answers `flood` with, for a client of limit 10, built by the gateway's own code. */
 function contractTooMany(): Response {
   const now = Date.now();
-  const state = { limit: 10, remaining: 0, resetAt: now + 30_000, now };
-  const retryAfter = retryAfterSeconds(state);
-  return errorResponse(
-    "rate_limit_exceeded",
-    `Rate limit of ${state.limit} requests/minute exceeded`,
-    { extra: { retry_after: retryAfter }, headers: { ...rateLimitHeaders(state), "Retry-After": String(retryAfter) } },
-    { "X-Request-Id": crypto.randomUUID() },
-  );
+  return tooManyRequests({ limit: 10, remaining: 0, resetAt: now + 30_000, now }, crypto.randomUUID());
 }
 bench.get("/bench/floor/429", () => contractTooMany());
 let floorRequests = 0;

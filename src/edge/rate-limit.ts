@@ -6,7 +6,7 @@ import type { Credential, EdgeEnv } from "./context";
 import { clockNow } from "../lib/clock";
 import { ApiError, errorResponse } from "../lib/errors";
 import { executionContext } from "../lib/execution-context";
-import { rateLimitHeaders, retryAfterSeconds } from "../domain/rate-limit-headers";
+import { type RateLimitState, rateLimitHeaders, retryAfterSeconds } from "../domain/rate-limit-headers";
 import { queueCompletion } from "./completions";
 import { invalidCredentials, workflowProof } from "./authenticate";
 import { storageUnavailable } from "./fail-closed";
@@ -28,6 +28,20 @@ async function ask(env: Env, ctx: ExecutionContext | undefined, credential: Cred
   } catch (err) {
     throw storageUnavailable(err instanceof BatchFailed ? err.cause : err);
   }
+}
+
+/** The contract's 429 for a window in this state. */
+export function tooManyRequests(state: RateLimitState, requestId: string): Response {
+  const retryAfter = retryAfterSeconds(state);
+  return errorResponse(
+    "rate_limit_exceeded",
+    `Rate limit of ${state.limit} requests/minute exceeded`,
+    {
+      extra: { retry_after: retryAfter },
+      headers: { ...rateLimitHeaders(state), "Retry-After": String(retryAfter) },
+    },
+    { "X-Request-Id": requestId },
+  );
 }
 
 /**
@@ -58,19 +72,8 @@ export const rateLimit = () =>
       throw ApiError.shared(result.code, DENIAL_MESSAGES[result.code]);
     }
     const state = { limit: result.limit, remaining: result.remaining, resetAt: result.resetAt, now: result.now };
-    if (!result.admitted) {
-      // Returned, not thrown: the same answer as a thrown ApiError, without building an Error per 429.
-      const retryAfter = retryAfterSeconds(state);
-      return errorResponse(
-        "rate_limit_exceeded",
-        `Rate limit of ${state.limit} requests/minute exceeded`,
-        {
-          extra: { retry_after: retryAfter },
-          headers: { ...rateLimitHeaders(state), "Retry-After": String(retryAfter) },
-        },
-        { "X-Request-Id": c.get("requestId") },
-      );
-    }
+    // Returned, not thrown: the same answer as a thrown ApiError, without building an Error per 429.
+    if (!result.admitted) return tooManyRequests(state, c.get("requestId"));
     c.set("rateLimit", state);
     await next();
     // After the answer: the client's object learns how it went (success, units, response time).

@@ -58,6 +58,35 @@ function recordingNamespace(around: (n: number, forward: () => Promise<unknown>)
 
 const headers = (id: string, secret: string) => ({ "X-Client-ID": id, "X-Client-Secret": secret });
 
+/**
+ * Runs `body` for a fresh client under a stopped isolate clock, through an app whose first `held`
+ * calls wait until `release(n)`; then lets the app's deferred work finish. Resolves to the calls made.
+ */
+async function underHeldCalls(
+  held: number,
+  body: (t: {
+    send: () => Promise<number>;
+    calls: Call[];
+    release: (n: number) => void;
+    clock: ManualClock;
+  }) => Promise<void>,
+): Promise<Call[]> {
+  const client = await createClient({ rate_limit: 100 });
+  const gates = Array.from({ length: held }, () => Promise.withResolvers<void>());
+  const { namespace, calls } = recordingNamespace(async (n, forward) => {
+    await gates[n - 1]?.promise;
+    return forward();
+  });
+  const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
+  const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
+  const clock = new ManualClock(Date.now());
+  await withIsolateClock(clock, async () => {
+    await body({ send, calls, release: (n) => gates[n - 1]!.resolve(), clock });
+    await settleAt(clock, app);
+  });
+  return calls;
+}
+
 describe("coalescing", () => {
   it("concurrent requests of one client ride on fewer calls than requests, and each is decided exactly", async () => {
     const client = await createClient({ rate_limit: 15 });
@@ -171,16 +200,7 @@ describe("coalescing", () => {
   });
 
   it("followers queued behind a call that hangs take the lane over together after STUCK_MS", async () => {
-    const client = await createClient({ rate_limit: 100 });
-    const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
-    const hung = Promise.withResolvers<void>();
-    const { namespace, calls } = recordingNamespace(async (n, forward) => {
-      if (n === 1) await hung.promise;
-      return forward();
-    });
-    const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
-    const clock = new ManualClock(Date.now());
-    await withIsolateClock(clock, async () => {
+    const calls = await underHeldCalls(1, async ({ send, calls, release, clock }) => {
       const first = send();
       await until(() => calls.length === 1);
       const followers = [send(), send()];
@@ -192,24 +212,14 @@ describe("coalescing", () => {
       // Stuck: the first follower to look leads a call that carries the other one too.
       expect(await Promise.all(followers)).toEqual([200, 200]);
       expect(calls.map((c) => c.size)).toEqual([1, 2]);
-      hung.resolve();
+      release(1);
       expect(await first).toBe(200);
-      await settleAt(clock, app);
     });
     expect(calls.map((c) => c.size)).toEqual([1, 2]); // the old chain sent nothing more
   });
 
   it("followers behind a slow call wait for the lane and ride on the next call together", async () => {
-    const client = await createClient({ rate_limit: 100 });
-    const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
-    const slow = Promise.withResolvers<void>();
-    const { namespace, calls } = recordingNamespace(async (n, forward) => {
-      if (n === 1) await slow.promise;
-      return forward();
-    });
-    const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
-    const clock = new ManualClock(Date.now());
-    await withIsolateClock(clock, async () => {
+    const calls = await underHeldCalls(1, async ({ send, calls, release, clock }) => {
       const first = send();
       await until(() => calls.length === 1);
       const followers = [send(), send(), send()];
@@ -220,31 +230,20 @@ describe("coalescing", () => {
         await sleep(20);
       }
       expect(calls).toHaveLength(1);
-      slow.resolve();
+      release(1);
       expect(await Promise.all([first, ...followers])).toEqual([200, 200, 200, 200]);
-      await settleAt(clock, app);
     });
     expect(calls.map((c) => c.size)).toEqual([1, 3]);
   });
 
   it("a follower whose call never answers gets 503 after SENT_WAIT_MS and is not sent again", async () => {
-    const client = await createClient({ rate_limit: 100 });
-    const send = () => statusOf(app.fetch("/v1/x", { headers: headers(client.id, client.secret) }));
-    const slow = Promise.withResolvers<void>();
-    const hung = Promise.withResolvers<void>();
-    const { namespace, calls } = recordingNamespace(async (n, forward) => {
-      if (n === 1) await slow.promise;
-      if (n === 2) await hung.promise; // the followers' call: its chain was cut, say
-      return forward();
-    });
-    const app = appWithEnv({ CLIENT_AUTHORITY: namespace });
-    const clock = new ManualClock(Date.now());
-    await withIsolateClock(clock, async () => {
+    // The second call (the followers') hangs: its chain was cut, say.
+    const calls = await underHeldCalls(2, async ({ send, calls, release, clock }) => {
       const first = send();
       await until(() => calls.length === 1);
       const followers = [send(), send()];
       await sleep(20);
-      slow.resolve();
+      release(1);
       expect(await first).toBe(200);
       await until(() => calls.length === 2);
       clock.advance(29_000);
@@ -253,8 +252,7 @@ describe("coalescing", () => {
       expect(waiting).toBe("waiting"); // before SENT_WAIT_MS they wait
       clock.advance(1_000);
       expect(await Promise.all(followers)).toEqual([503, 503]);
-      hung.resolve();
-      await settleAt(clock, app);
+      release(2);
     });
     expect(calls.map((c) => c.size)).toEqual([1, 2]); // no follower called again
   });
