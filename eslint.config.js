@@ -124,7 +124,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/",
-      ".wrangler/",
+      "**/.wrangler/",
       "console/dist/",
       "worker-configuration.d.ts",
       "bench/results/",
@@ -155,7 +155,7 @@ export default tseslint.config(
     // Standalone runtime reproductions (a Worker and its driver), run by hand: see their README.
     files: ["docs/repro/**/*.{js,mjs}"],
     languageOptions: {
-      globals: { ...NODE_SCRIPT_GLOBALS, Response: "readonly" },
+      globals: { ...NODE_SCRIPT_GLOBALS, Response: "readonly", crypto: "readonly", scheduler: "readonly" },
     },
   },
 );
