@@ -16,6 +16,10 @@ const SEND_AT_SIZE = 256;
  * A client's timer hands itself on from batch to batch inside the request that armed it, at most
  * this long: a request's waitUntil is cut 30 s after its answer, and one timer per client (rather
  * than one per request, kept alive a second by each request's waitUntil) is what this saves.
+ * Not one timer for the whole isolate: its calls, for every client, would all count against the
+ * one request that armed it (subrequests per invocation: 50 on Workers Free), whereas a client's
+ * timer calls only its own object. Tried: in the bench's `secret` it took timer wakes from
+ * 0.15–0.36 to 0.002 per request with no difference in CPU per request (10 interleaved rounds).
  */
 const MAX_TIMER_CHAIN_MS = 20_000;
 
