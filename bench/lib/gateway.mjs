@@ -61,7 +61,7 @@ async function waitForHealth(base, exited, log) {
  * the proxy forwards to. The load goes straight to the latter (see README) unless --via-proxy.
  * Found by probing the runtime's listening ports for /healthz.
  */
-async function findRuntime(wranglerPid, proxyPort) {
+export async function findRuntime(wranglerPid, proxyPort) {
   for (let attempt = 0; attempt < 20; attempt++) {
     for (const w of workerdUnder(wranglerPid)) {
       workerdPids.add(w.pid);

@@ -3,13 +3,13 @@
 // drives its routes in interleaved rounds with 10 connections, as `npm run bench` drives the
 // gateway (straight to the Worker's workerd, past wrangler's proxy). Prints, per route, the medians
 // over the rounds of its requests/s and CPU per request over the same round's /bare.
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
 import { cannon } from "../../../bench/lib/cannon.mjs";
-import { listeningPorts, workerdUnder } from "../../../bench/lib/proc.mjs";
-import { freePort, startChild, stopChildren, wranglerEnv, workerdPids } from "../../../bench/lib/processes.mjs";
+import { findRuntime } from "../../../bench/lib/gateway.mjs";
+import { freePort, startChild, stopChildren, wranglerEnv } from "../../../bench/lib/processes.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WRANGLER = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
@@ -20,34 +20,21 @@ const [rounds = 8, seconds = 3] = process.argv
   .filter((a) => a !== "--assets")
   .map(Number);
 
-async function runtimeOf(wrangler, proxyPort) {
-  for (let attempt = 0; attempt < 80; attempt++) {
-    for (const w of workerdUnder(wrangler.pid)) {
-      workerdPids.add(w.pid);
-      if (w.cmdline.includes(`:${proxyPort}`)) continue; // wrangler's proxy
-      for (const port of listeningPorts(w.pid)) {
-        const ok = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })
-          .then((r) => r.ok)
-          .catch(() => false);
-        if (ok) return { pid: w.pid, base: `http://127.0.0.1:${port}` };
-      }
-    }
-    await sleep(250);
-  }
-  throw new Error("the Worker's workerd did not answer");
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const persist = `/tmp/flood-floor-${process.pid}`;
 try {
   const port = await freePort();
-  const persist = `/tmp/flood-floor-${process.pid}`;
   const argv = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist];
   if (ASSETS) argv.push("-c", "wrangler.assets.toml");
   const wrangler = startChild([...argv, "--log-level", "warn", "--show-interactive-dev-session=false"], {
     cwd: HERE,
     env: wranglerEnv(),
   });
-  const { pid, base } = await runtimeOf(wrangler, port);
+  // The Worker's workerd, found as the bench finds it (by its /healthz), to load it past the proxy.
+  const runtime = await findRuntime(wrangler.pid, port);
+  if (!runtime) throw new Error("the Worker's workerd did not answer");
+  const { pid } = runtime;
+  const base = `http://127.0.0.1:${runtime.port}`;
   const requests = (route) => [{ path: route, headers: {} }];
   for (const route of ROUTES) await cannon(base, requests(route), { seconds: 1 }, 10, []);
   const ratios = Object.fromEntries(ROUTES.map((r) => [r, { rps: [], cpu: [] }]));
@@ -76,4 +63,5 @@ try {
     );
 } finally {
   await stopChildren();
+  rmSync(persist, { recursive: true, force: true });
 }
