@@ -2,8 +2,9 @@
  * One client's concurrent requests in an isolate share one call to its Durable Object (issue 10).
  * The namespace is wrapped so that the test sees, and can break, each call the edge makes.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { appWithEnv, createClient, env, sleep, statusOf, storedWindow } from "../support/helpers";
+import { appWithEnv, authority, call, createClient, env, sleep, statusOf, storedWindow } from "../support/helpers";
 import { ManualClock, withIsolateClock } from "../support/clock";
 
 /**
@@ -255,5 +256,40 @@ describe("coalescing", () => {
       release(2);
     });
     expect(calls.map((c) => c.size)).toEqual([1, 2]); // no follower called again
+  });
+
+  it("a request cancelled while queued is never sent: only the requests still waiting are counted", async () => {
+    // Through the Worker's entry point, where each request runs in its own context and a caller's
+    // abort cancels it (appWithEnv runs every request in the test's own context).
+    const client = await createClient({ rate_limit: 100 });
+    const h = { "X-Client-ID": client.id, "X-Client-Secret": client.secret };
+    // The object takes no call until released: the first request's call stays in flight.
+    const gate = Promise.withResolvers<void>();
+    void runInDurableObject(authority(client.id), (_instance, state) => {
+      void state.blockConcurrencyWhile(() => gate.promise);
+    });
+    const clock = new ManualClock(Date.now());
+    await withIsolateClock(clock, async () => {
+      const first = call("/v1/x", { headers: h });
+      await sleep(100);
+      const caller = new AbortController();
+      const cancelled = call("/v1/x", { headers: h, signal: caller.signal }).then(
+        (res) => res.status,
+        (err: unknown) => (err as Error).name,
+      );
+      await sleep(100); // queued behind the first call
+      caller.abort();
+      expect(await cancelled).toBe("AbortError");
+      const waiting = call("/v1/x", { headers: h });
+      await sleep(50);
+      // The cancelled request stopped looking at its entry; the waiting one looks again.
+      clock.advance(2_000);
+      await sleep(50);
+      gate.resolve();
+      expect(await statusOf(first)).toBe(200);
+      expect(await statusOf(waiting)).toBe(200);
+    });
+    // The first request and the one still waiting: the cancelled one's entry was dropped unsent.
+    expect(await storedWindow(client.id)).toHaveLength(2);
   });
 });
