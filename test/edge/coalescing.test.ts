@@ -263,25 +263,30 @@ describe("coalescing", () => {
     // abort cancels it (appWithEnv runs every request in the test's own context).
     const client = await createClient({ rate_limit: 100 });
     const h = { "X-Client-ID": client.id, "X-Client-Secret": client.secret };
-    // The object takes no call until released: the first request's call stays in flight.
+    // One request first, so that the next ones reach their call without the isolate's first look-ups.
+    expect(await statusOf(call("/v1/x", { headers: h }))).toBe(200);
+    // The object then takes no call until released: the first request's call stays in flight.
     const gate = Promise.withResolvers<void>();
+    let holding = false;
     void runInDurableObject(authority(client.id), (_instance, state) => {
       void state.blockConcurrencyWhile(() => gate.promise);
+      holding = true;
     });
+    await until(() => holding);
     const clock = new ManualClock(Date.now());
     await withIsolateClock(clock, async () => {
       const first = call("/v1/x", { headers: h });
-      await sleep(100);
+      await sleep(200);
       const caller = new AbortController();
       const cancelled = call("/v1/x", { headers: h, signal: caller.signal }).then(
         (res) => res.status,
         (err: unknown) => (err as Error).name,
       );
-      await sleep(100); // queued behind the first call
+      await sleep(200); // queued behind the first call
       caller.abort();
       expect(await cancelled).toBe("AbortError");
       const waiting = call("/v1/x", { headers: h });
-      await sleep(50);
+      await sleep(100);
       // The cancelled request stopped looking at its entry; the waiting one looks again.
       clock.advance(2_000);
       await sleep(50);
@@ -289,7 +294,7 @@ describe("coalescing", () => {
       expect(await statusOf(first)).toBe(200);
       expect(await statusOf(waiting)).toBe(200);
     });
-    // The first request and the one still waiting: the cancelled one's entry was dropped unsent.
-    expect(await storedWindow(client.id)).toHaveLength(2);
+    // The two requests before and the one still waiting: the cancelled one's entry was dropped unsent.
+    expect(await storedWindow(client.id)).toHaveLength(3);
   });
 });
