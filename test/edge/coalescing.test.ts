@@ -1,6 +1,8 @@
 /**
  * One client's concurrent requests in an isolate share one call to its Durable Object (issue 10).
- * The namespace is wrapped so that the test sees, and can break, each call the edge makes.
+ * Most tests wrap the namespace so that they see, and can break, each call the edge makes; those
+ * about cancelled requests go through the Worker's entry point instead, where a caller's abort
+ * cancels its request (and its timers) as a client's disconnect does.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -87,6 +89,27 @@ async function underHeldCalls(
   });
   return calls;
 }
+
+/**
+ * For tests through the Worker's entry point (where each request runs in its own context, and a
+ * caller's abort cancels it): one request of the client is answered first, so that later ones
+ * reach their call without the isolate's first look-ups; then its object takes no call until
+ * `release()`, so that the next request's call stays in flight and others queue behind it.
+ */
+async function servedThenHeld(clientId: string, headers: Record<string, string>): Promise<() => void> {
+  expect(await statusOf(call("/v1/x", { headers }))).toBe(200);
+  const gate = Promise.withResolvers<void>();
+  let holding = false;
+  void runInDurableObject(authority(clientId), (_instance, state) => {
+    void state.blockConcurrencyWhile(() => gate.promise);
+    holding = true;
+  });
+  await until(() => holding);
+  return () => gate.resolve();
+}
+
+/** The answer's status, or the name of the error the call failed with (AbortError when cancelled). */
+const statusOrError = (res: Promise<Response>) => statusOf(res).catch((err: unknown) => (err as Error).name);
 
 describe("coalescing", () => {
   it("concurrent requests of one client ride on fewer calls than requests, and each is decided exactly", async () => {
@@ -259,29 +282,16 @@ describe("coalescing", () => {
   });
 
   it("a request cancelled while queued is never sent: only the requests still waiting are counted", async () => {
-    // Through the Worker's entry point, where each request runs in its own context and a caller's
-    // abort cancels it (appWithEnv runs every request in the test's own context).
+    // Through the Worker's entry point: appWithEnv runs every request in the test's own context.
     const client = await createClient({ rate_limit: 100 });
-    const h = { "X-Client-ID": client.id, "X-Client-Secret": client.secret };
-    // One request first, so that the next ones reach their call without the isolate's first look-ups.
-    expect(await statusOf(call("/v1/x", { headers: h }))).toBe(200);
-    // The object then takes no call until released: the first request's call stays in flight.
-    const gate = Promise.withResolvers<void>();
-    let holding = false;
-    void runInDurableObject(authority(client.id), (_instance, state) => {
-      void state.blockConcurrencyWhile(() => gate.promise);
-      holding = true;
-    });
-    await until(() => holding);
+    const h = headers(client.id, client.secret);
+    const release = await servedThenHeld(client.id, h);
     const clock = new ManualClock(Date.now());
     await withIsolateClock(clock, async () => {
       const first = call("/v1/x", { headers: h });
       await sleep(200);
       const caller = new AbortController();
-      const cancelled = call("/v1/x", { headers: h, signal: caller.signal }).then(
-        (res) => res.status,
-        (err: unknown) => (err as Error).name,
-      );
+      const cancelled = statusOrError(call("/v1/x", { headers: h, signal: caller.signal }));
       await sleep(200); // queued behind the first call
       caller.abort();
       expect(await cancelled).toBe("AbortError");
@@ -290,11 +300,33 @@ describe("coalescing", () => {
       // The cancelled request stopped looking at its entry; the waiting one looks again.
       clock.advance(2_000);
       await sleep(50);
-      gate.resolve();
+      release();
       expect(await statusOf(first)).toBe(200);
       expect(await statusOf(waiting)).toBe(200);
     });
     // The two requests before and the one still waiting: the cancelled one's entry was dropped unsent.
     expect(await storedWindow(client.id)).toHaveLength(3);
+  });
+
+  it("a leader whose caller goes away still sends its followers' batch", async () => {
+    const client = await createClient({ rate_limit: 100 });
+    const h = headers(client.id, client.secret);
+    const release = await servedThenHeld(client.id, h);
+    const clock = new ManualClock(Date.now());
+    await withIsolateClock(clock, async () => {
+      const caller = new AbortController();
+      const leader = statusOrError(call("/v1/x", { headers: h, signal: caller.signal }));
+      await sleep(200);
+      const followers = [call("/v1/x", { headers: h }), call("/v1/x", { headers: h })].map(statusOf);
+      await sleep(200);
+      caller.abort();
+      expect(await leader).toBe("AbortError");
+      release();
+      // The clock stands still, so the followers cannot take the lane over as stuck: only the
+      // leader's chain, which outlives its request, can answer them.
+      const answered = await Promise.race([Promise.all(followers), sleep(3_000).then(() => "still waiting")]);
+      expect(answered).toEqual([200, 200]);
+    });
+    expect(await storedWindow(client.id)).toHaveLength(4);
   });
 });
