@@ -92,20 +92,23 @@ async function underHeldCalls(
 
 /**
  * For tests through the Worker's entry point (where each request runs in its own context, and a
- * caller's abort cancels it): one request of the client is answered first, so that later ones
- * reach their call without the isolate's first look-ups; then its object takes no call until
- * `release()`, so that the next request's call stays in flight and others queue behind it.
+ * caller's abort cancels it): a fresh client, one request of which is answered first, so that later
+ * ones reach their call without the isolate's first look-ups; then its object takes no call until
+ * `release()`, so that the next request's call stays in flight and others queue behind it. `send`
+ * makes a request of that client (`signal` to cancel it).
  */
-async function servedThenHeld(clientId: string, headers: Record<string, string>): Promise<() => void> {
-  expect(await statusOf(call("/v1/x", { headers }))).toBe(200);
+async function servedThenHeld() {
+  const client = await createClient({ rate_limit: 100 });
+  const send = (signal?: AbortSignal) => call("/v1/x", { headers: headers(client.id, client.secret), signal });
+  expect(await statusOf(send())).toBe(200);
   const gate = Promise.withResolvers<void>();
   let holding = false;
-  void runInDurableObject(authority(clientId), (_instance, state) => {
+  void runInDurableObject(authority(client.id), (_instance, state) => {
     void state.blockConcurrencyWhile(() => gate.promise);
     holding = true;
   });
   await until(() => holding);
-  return () => gate.resolve();
+  return { clientId: client.id, send, release: () => gate.resolve() };
 }
 
 /** The answer's status, or the name of the error the call failed with (AbortError when cancelled). */
@@ -283,19 +286,17 @@ describe("coalescing", () => {
 
   it("a request cancelled while queued is never sent: only the requests still waiting are counted", async () => {
     // Through the Worker's entry point: appWithEnv runs every request in the test's own context.
-    const client = await createClient({ rate_limit: 100 });
-    const h = headers(client.id, client.secret);
-    const release = await servedThenHeld(client.id, h);
+    const { clientId, send, release } = await servedThenHeld();
     const clock = new ManualClock(Date.now());
     await withIsolateClock(clock, async () => {
-      const first = call("/v1/x", { headers: h });
+      const first = send();
       await sleep(200);
       const caller = new AbortController();
-      const cancelled = statusOrError(call("/v1/x", { headers: h, signal: caller.signal }));
+      const cancelled = statusOrError(send(caller.signal));
       await sleep(200); // queued behind the first call
       caller.abort();
       expect(await cancelled).toBe("AbortError");
-      const waiting = call("/v1/x", { headers: h });
+      const waiting = send();
       await sleep(100);
       // The cancelled request stopped looking at its entry; the waiting one looks again.
       clock.advance(2_000);
@@ -305,19 +306,17 @@ describe("coalescing", () => {
       expect(await statusOf(waiting)).toBe(200);
     });
     // The two requests before and the one still waiting: the cancelled one's entry was dropped unsent.
-    expect(await storedWindow(client.id)).toHaveLength(3);
+    expect(await storedWindow(clientId)).toHaveLength(3);
   });
 
   it("a leader whose caller goes away still sends its followers' batch", async () => {
-    const client = await createClient({ rate_limit: 100 });
-    const h = headers(client.id, client.secret);
-    const release = await servedThenHeld(client.id, h);
+    const { clientId, send, release } = await servedThenHeld();
     const clock = new ManualClock(Date.now());
     await withIsolateClock(clock, async () => {
       const caller = new AbortController();
-      const leader = statusOrError(call("/v1/x", { headers: h, signal: caller.signal }));
+      const leader = statusOrError(send(caller.signal));
       await sleep(200);
-      const followers = [call("/v1/x", { headers: h }), call("/v1/x", { headers: h })].map(statusOf);
+      const followers = [send(), send()].map(statusOf);
       await sleep(200);
       caller.abort();
       expect(await leader).toBe("AbortError");
@@ -327,6 +326,6 @@ describe("coalescing", () => {
       const answered = await Promise.race([Promise.all(followers), sleep(3_000).then(() => "still waiting")]);
       expect(answered).toEqual([200, 200]);
     });
-    expect(await storedWindow(client.id)).toHaveLength(4);
+    expect(await storedWindow(clientId)).toHaveLength(4);
   });
 });
