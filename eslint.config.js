@@ -155,7 +155,13 @@ export default tseslint.config(
     // Standalone runtime reproductions (a Worker and its driver), run by hand: see their README.
     files: ["docs/repro/**/*.{js,mjs}"],
     languageOptions: {
-      globals: { ...NODE_SCRIPT_GLOBALS, Response: "readonly", crypto: "readonly", scheduler: "readonly" },
+      globals: {
+        ...NODE_SCRIPT_GLOBALS,
+        Response: "readonly",
+        TextEncoder: "readonly",
+        crypto: "readonly",
+        scheduler: "readonly",
+      },
     },
   },
 );
