@@ -3,7 +3,7 @@
  * (tag checks, verified tokens, held KV values, known-wrong secrets) must not grow with junk.
  * Not lru-cache: its value type excludes null (`V extends {}`), and these memos store null for "not ours".
  */
-export class Lru<K, V> {
+export class Lru<K, V extends NonNullable<unknown> | null> {
   private readonly map = new Map<K, V>();
 
   constructor(private readonly max: number) {}
@@ -16,10 +16,13 @@ export class Lru<K, V> {
     return this.map.has(key);
   }
 
-  /** The value (and it becomes the most recently used), or undefined. */
+  /**
+   * The value (and it becomes the most recently used), or undefined. No value is undefined (the
+   * type says so), so one lookup tells a miss: this runs several times on every data-plane request.
+   */
   get(key: K): V | undefined {
-    if (!this.map.has(key)) return undefined;
-    const value = this.map.get(key)!;
+    const value = this.map.get(key);
+    if (value === undefined) return undefined;
     this.map.delete(key);
     this.map.set(key, value);
     return value;
