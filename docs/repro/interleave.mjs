@@ -46,8 +46,8 @@ export async function interleave({ cwd, configFile, routes, rounds, seconds }) {
         );
       }
     }
-    const reference = routes[0].label;
-    console.log(`\nroute             × ${reference} (median)   CPU ÷ ${reference} (median)`);
+    const first = routes[0].label;
+    console.log(`\nroute             × ${first} (median)   CPU ÷ ${first} (median)`);
     for (const { label } of routes)
       console.log(
         label.padEnd(18),

@@ -1,8 +1,8 @@
 // node docs/repro/secret-floor/drive.mjs [rounds] [seconds]: runs worker.js under wrangler dev and
-// drives /bare, /peer, /floor and /floor-contract in interleaved rounds with 10 connections, each request naming
-// one of 200 clients in turn (as the bench's `secret` and its peer do), straight to the Worker's
-// workerd. Prints, per route, the medians over the rounds of its requests/s and CPU per request
-// over the same round's /bare.
+// drives /bare, /peer, /floor and /floor-contract in interleaved rounds with 10 connections, each
+// request naming one of 200 clients in turn (as the bench's `secret` and its peer do), straight to
+// the Worker's workerd. Prints, per route, the medians over the rounds of its requests/s and CPU
+// per request over the same round's /bare.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { interleave } from "../interleave.mjs";
