@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { interleave } from "../interleave.mjs";
 
-const ROUTES = ["/bare", "/401", "/429", "/429-fifth", "/429-fifth-wait", "/429-each"];
+const ROUTES = ["/bare", "/401", "/429", "/429-fifth", "/429-fifth-wait", "/429-tenth", "/429-tenth-wait", "/429-each"];
 const ASSETS = process.argv.includes("--assets");
 const [rounds = 8, seconds = 3] = process.argv
   .slice(2)

@@ -78,4 +78,16 @@ app.get("/429-fifth-wait", async (c) => {
   return tooMany(here());
 });
 
+// One call per ten: all ten of the bench's connections in every batch, the most coalescing could
+// ever gather; with and without the followers' timer turn.
+app.get("/429-tenth", async (c) => {
+  if (++requests % 10 === 0) await c.env.WINDOW.getByName("flood").refuse(10);
+  return tooMany(here());
+});
+app.get("/429-tenth-wait", async (c) => {
+  if (++requests % 10 === 0) await c.env.WINDOW.getByName("flood").refuse(10);
+  else await scheduler.wait(1);
+  return tooMany(here());
+});
+
 export default app;
