@@ -65,29 +65,20 @@ app.get("/401", () => invalidCredentials());
 app.get("/429", () => tooMany(here()));
 // One call per request (what flood cost before coalescing).
 app.get("/429-each", async (c) => tooMany((await c.env.WINDOW.getByName("flood").refuse(1))[0]));
-// One call per five requests; the other four answer at once (no waiting: not a limiter, a bound).
-app.get("/429-fifth", async (c) => {
-  if (++requests % 5 === 0) await c.env.WINDOW.getByName("flood").refuse(5);
+/**
+ * One call per `n` requests; the others answer at once (no waiting: not a limiter, a bound), or,
+ * with `wait`, after one timer turn, as a follower must to hear its answer
+ * (docs/repro/cross-request-wait: a follower without a timer of its own is cancelled as hung).
+ */
+const oneCallPer = (n, wait) => async (c) => {
+  if (++requests % n === 0) await c.env.WINDOW.getByName("flood").refuse(n);
+  else if (wait) await scheduler.wait(1);
   return tooMany(here());
-});
-// The same, where the other four wait one timer turn, as a follower must to hear its answer
-// (docs/repro/cross-request-wait: a follower without a timer of its own is cancelled as hung).
-app.get("/429-fifth-wait", async (c) => {
-  if (++requests % 5 === 0) await c.env.WINDOW.getByName("flood").refuse(5);
-  else await scheduler.wait(1);
-  return tooMany(here());
-});
-
-// One call per ten: all ten of the bench's connections in every batch, the most coalescing could
-// ever gather; with and without the followers' timer turn.
-app.get("/429-tenth", async (c) => {
-  if (++requests % 10 === 0) await c.env.WINDOW.getByName("flood").refuse(10);
-  return tooMany(here());
-});
-app.get("/429-tenth-wait", async (c) => {
-  if (++requests % 10 === 0) await c.env.WINDOW.getByName("flood").refuse(10);
-  else await scheduler.wait(1);
-  return tooMany(here());
-});
+};
+app.get("/429-fifth", oneCallPer(5, false));
+app.get("/429-fifth-wait", oneCallPer(5, true));
+// Ten: all ten of the bench's connections in every batch, the most coalescing could ever gather.
+app.get("/429-tenth", oneCallPer(10, false));
+app.get("/429-tenth-wait", oneCallPer(10, true));
 
 export default app;
