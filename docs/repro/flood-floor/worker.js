@@ -1,5 +1,5 @@
 // The least an exact limiter can do for a client over its limit: answer the contract's 429 after
-// its Durable Object has decided, five requests to a call. No credentials, no gateway.
+// its Durable Object has decided, five or ten requests to a call. No credentials, no gateway.
 import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";
 
