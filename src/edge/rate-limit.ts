@@ -10,6 +10,8 @@ import { type RateLimitState, rateLimitHeaders, retryAfterSeconds } from "../dom
 import { queueCompletion } from "./completions";
 import { invalidCredentials, workflowProof } from "./authenticate";
 import { storageUnavailable } from "./fail-closed";
+import { recalledRefusal, rememberRefusal } from "./refusal-memory";
+import { recordEdgeFailure } from "./edge-failures";
 
 const DENIAL_MESSAGES = {
   invalid_credentials: "Invalid client credentials.",
@@ -54,6 +56,13 @@ export const rateLimit = () =>
     const startedAt = clockNow();
     let credential = c.get("credential");
     const ctx = executionContext(c);
+    // A 429 this credential got from its object less than a second ago (and before its reset) is
+    // repeated without a call, and counted in this isolate's batch. Nothing here ever admits.
+    const refused = ctx ? recalledRefusal(credential.clientId, credential.proof) : null;
+    if (refused) {
+      recordEdgeFailure(c.env, ctx!, credential.clientId, "rate_limit_exceeded", credential.workflowId);
+      return tooManyRequests(refused, c.get("requestId"));
+    }
     let result = await ask(c.env, ctx, credential);
     if (result.outcome === "stale_token" && credential.proof.kind !== "secret") {
       // KV (or this isolate) lagged behind a re-key or a creation: D1's primary has the current token.
@@ -73,7 +82,10 @@ export const rateLimit = () =>
     }
     const state = { limit: result.limit, remaining: result.remaining, resetAt: result.resetAt, now: result.now };
     // Returned, not thrown: the same answer as a thrown ApiError, without building an Error per 429.
-    if (!result.admitted) return tooManyRequests(state, c.get("requestId"));
+    if (!result.admitted) {
+      rememberRefusal(credential.clientId, credential.proof, state, startedAt);
+      return tooManyRequests(state, c.get("requestId"));
+    }
     c.set("rateLimit", state);
     await next();
     // After the answer: the client's object learns how it went (success, units, response time).

@@ -150,13 +150,12 @@ export class ClientAuthority extends DurableObject<Env> {
     this.flusher.schedule();
   }
 
-  /** Failed authentications an edge isolate decided by itself, sent in batches. */
+  /** Answers an edge isolate decided by itself (failed authentications, remembered 429s), sent in batches. */
   async recordFailedAuth(clientId: string, events: FailedAuthEvent[]): Promise<void> {
     if (!(await this.state.load(clientId))) return;
     for (const e of events) {
-      // Malformed credential headers (400) count as requests with their error, not as failed authentications.
-      const kind = e.code === "invalid_request" ? "denied" : "failed_auth";
-      this.countRefused(e.at, "", kind, e.code, Math.max(1, Math.floor(e.count)));
+      const bucket = e.workflowId && this.state.workflows.has(e.workflowId) ? e.workflowId : "";
+      this.countRefused(e.at, bucket, edgeAnswerKind(e.code), e.code, Math.max(1, Math.floor(e.count)));
     }
     this.flusher.schedule();
   }
@@ -288,4 +287,14 @@ export class ClientAuthority extends DurableObject<Env> {
     if (failed) monitor.errorRate(this.now());
     return [...sums.values()];
   }
+}
+
+/**
+ * What an answer the edge gave by itself counts as: a remembered 429 as rate limited, as if its
+ * object had refused it; malformed credential headers (400) as requests with their error, not as
+ * failed authentications; the rest as failed authentications.
+ */
+function edgeAnswerKind(code: string): Exclude<UsageKind, "admitted"> {
+  if (code === "rate_limit_exceeded") return "rate_limited";
+  return code === "invalid_request" ? "denied" : "failed_auth";
 }

@@ -59,12 +59,17 @@ export interface Completion {
   code?: string;
 }
 
-/** A failed authentication decided at the edge without asking the object (batched per isolate). */
+/**
+ * Answers decided at the edge without asking the object (batched per isolate): failed
+ * authentications, and 429s repeated from memory (`rate_limit_exceeded`).
+ */
 export interface FailedAuthEvent {
-  /** Start of the second the failures fell in. */
+  /** Start of the second the answers fell in. */
   at: number;
   code: string;
   count: number;
+  /** The workflow a refused workflow call named (counted in that workflow's usage). */
+  workflowId?: string;
 }
 
 // ---- management ------------------------------------------------------------------------------

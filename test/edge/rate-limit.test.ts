@@ -5,7 +5,8 @@
  */
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { manualClock } from "../support/clock";
+import { manualClockEverywhere, shiftIsolateClock } from "../support/clock";
+import { REMEMBER_MS } from "../../src/edge/refusal-memory";
 import {
   call,
   createClient,
@@ -113,26 +114,32 @@ describe("Durable Object restart", () => {
 
     await patchClient(client.id, { status: "inactive" });
     await abortAllDurableObjects();
+    // Past the second in which this isolate may repeat the 429 above from memory.
+    shiftIsolateClock(REMEMBER_MS);
     await expectError(await withSecret(client.id, client.secret), 401, "client_inactive");
   });
 });
 
 describe("limit changes", () => {
-  it("apply from the very next request without resetting the window, raised or lowered", async () => {
+  it("apply within a second (a refusal may be repeated from memory that long) without resetting the window, raised or lowered", async () => {
     const client = await createClient({ rate_limit: 3 });
+    const clock = await manualClockEverywhere(client.id);
     for (let i = 0; i < 3; i++) expect((await withSecret(client.id, client.secret)).status).toBe(200);
     await expect429(await withSecret(client.id, client.secret), 3);
 
-    // Raised: the very next request is admitted, and the 3 earlier admissions still count.
+    // Raised: admitted once the remembered refusal is a second old, and the 3 earlier admissions still count.
     await patchClient(client.id, { rate_limit: 6 });
+    clock.advance(REMEMBER_MS);
     const raised = await withSecret(client.id, client.secret);
     expect(raised.status).toBe(200);
     expect(limitHeaders(raised)).toMatchObject({ limit: 6, remaining: 2 });
     for (let i = 0; i < 2; i++) expect((await withSecret(client.id, client.secret)).status).toBe(200);
     await expect429(await withSecret(client.id, client.secret), 6);
 
-    // Lowered below what the window holds: refused at once, with the new limit in the answer.
+    // Lowered below what the window holds: refused, with the new limit in the answer once the
+    // object is asked again.
     await patchClient(client.id, { rate_limit: 2 });
+    clock.advance(REMEMBER_MS);
     const lowered = await withSecret(client.id, client.secret);
     await expect429(lowered.clone(), 2);
     // Remaining grows only once 5 of the 6 stored admissions have left the window.
@@ -142,17 +149,22 @@ describe("limit changes", () => {
 
     // Raised again within the minute: the surplus still counts, so only one more fits under 7.
     await patchClient(client.id, { rate_limit: 7 });
+    clock.advance(REMEMBER_MS);
     const again = await withSecret(client.id, client.secret);
     expect(again.status).toBe(200);
     expect(limitHeaders(again)).toMatchObject({ limit: 7, remaining: 0 });
     await expect429(await withSecret(client.id, client.secret), 7);
   });
 
-  it("a raise during a burst of 429s admits the next request at once (no cached 'limited until')", async () => {
+  it("a raise during a burst of 429s admits within a second (no cached 'limited until' beyond it)", async () => {
     const client = await createClient({ rate_limit: 1 });
+    const clock = await manualClockEverywhere(client.id);
     expect((await withSecret(client.id, client.secret)).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await withSecret(client.id, client.secret)).status).toBe(429);
     await patchClient(client.id, { rate_limit: 2 });
+    clock.advance(REMEMBER_MS - 1);
+    expect((await withSecret(client.id, client.secret)).status).toBe(429);
+    clock.advance(1);
     expect((await withSecret(client.id, client.secret)).status).toBe(200);
   });
 });
@@ -241,7 +253,7 @@ describe("rate-limit headers", () => {
 
   it("a retry after Retry-After seconds is admitted (on the object's clock, no sleeping)", async () => {
     const client = await createClient({ environment: "sandbox" });
-    const clock = await manualClock(client.id);
+    const clock = await manualClockEverywhere(client.id);
     for (let i = 0; i < 10; i++) {
       expect((await withSecret(client.id, client.secret)).status).toBe(200);
       clock.advance(1000); // one admission a second: they leave the window one by one
@@ -262,7 +274,7 @@ describe("rate-limit headers", () => {
 
   it("the window is exactly (t − 60 s, t]: an admission leaves it 60 s later to the millisecond", async () => {
     const client = await createClient({ rate_limit: 3 });
-    const clock = await manualClock(client.id);
+    const clock = await manualClockEverywhere(client.id);
     const start = clock.now();
     for (const offset of [0, 10_000, 20_000]) {
       clock.set(start + offset);

@@ -22,6 +22,8 @@ import {
   withWorkflow,
 } from "../support/helpers";
 import { newClientId, newWorkflowId } from "../support/credentials";
+import { shiftIsolateClock } from "../support/clock";
+import { REMEMBER_MS } from "../../src/edge/refusal-memory";
 
 const today = () => new Date().toISOString().slice(0, 10);
 const DAY_MS = 86_400_000;
@@ -78,8 +80,10 @@ describe("usage figures for a known traffic mix", () => {
     await expectStatus(call("/v1/verify", { headers: { "X-Client-ID": p.id } }), 401, "missing_credentials");
     await expectStatus(withWorkflow(p.id, await newWorkflowId()), 401, "invalid_credentials"); // no such workflow
     await expectStatus(withWorkflow(p.id, "wf_nope"), 401, "invalid_credentials"); // malformed workflow ID
-    // 3 refused because the client is inactive (failed authentications too).
+    // 3 refused because the client is inactive (failed authentications too), once this isolate no
+    // longer repeats the 429s above from memory.
     await patchClient(p.id, { status: "inactive" });
+    shiftIsolateClock(REMEMBER_MS);
     await expectStatus(withSecret(p.id, p.secret), 401, "client_inactive");
     await expectStatus(withSecret(p.id, p.secret), 401, "client_inactive");
     await expectStatus(withWorkflow(p.id, w1.id), 401, "client_inactive");

@@ -4,6 +4,7 @@
  * restarted (abortAllDurableObjects gives it the system clock again).
  */
 import { runInDurableObject } from "cloudflare:test";
+import { onTestFinished } from "vitest";
 import { type Clock, isolateClock } from "../../src/lib/clock";
 import type { ClientAuthority } from "../../src/object/client-authority";
 import { authority } from "./helpers";
@@ -47,4 +48,37 @@ export async function withIsolateClock<T>(clock: Clock, fn: () => Promise<T>): P
   } finally {
     isolateClock.current = saved;
   }
+}
+
+/** Gives the isolate `clock` until the current test ends (then the clock it had before the test's first change). */
+let beforeTest: Clock | null = null;
+function setIsolateClockForTest(clock: Clock): void {
+  if (beforeTest === null) {
+    beforeTest = isolateClock.current;
+    onTestFinished(() => {
+      isolateClock.current = beforeTest!;
+      beforeTest = null;
+    });
+  }
+  isolateClock.current = clock;
+}
+
+/**
+ * One manual clock for the client's object and the isolate (the edge) alike, until the test ends:
+ * for tests whose answers depend on both, such as a refusal the edge repeats from memory until the
+ * window's reset that the object computed.
+ */
+export async function manualClockEverywhere(clientId: string, start = Date.now()): Promise<ManualClock> {
+  const clock = await manualClock(clientId, start);
+  setIsolateClockForTest(clock);
+  return clock;
+}
+
+/**
+ * Moves the isolate's clock (the edge's, and every object's without a clock of its own) `ms` ahead
+ * until the test ends: past the second for which the edge may repeat a refusal from memory, say.
+ */
+export function shiftIsolateClock(ms: number): void {
+  const current = isolateClock.current;
+  setIsolateClockForTest({ now: () => current.now() + ms });
 }

@@ -15,3 +15,34 @@ export function counted<T extends object>(binding: T, name: string, calls: Calls
     },
   });
 }
+
+/** Not calls: promise resolution probes a stub's `then`, and `dup` only copies the stub. */
+const NOT_CALLS = new Set(["then", "dup"]);
+
+/**
+ * A Durable Object namespace whose stubs count each method called on them, under `name.method`
+ * (e.g. `DO.admitBatch`): which calls reached objects, not merely which stubs were made.
+ */
+export function countedStubs<T extends object>(namespace: T, name: string, calls: Calls): T {
+  const countStub = (stub: object) =>
+    new Proxy(stub, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop);
+        if (typeof prop !== "string" || typeof value !== "function" || NOT_CALLS.has(prop)) return value;
+        return (...args: unknown[]) => {
+          const key = `${name}.${prop}`;
+          calls[key] = (calls[key] ?? 0) + 1;
+          return Reflect.apply(value, target, args);
+        };
+      },
+    });
+  return new Proxy(namespace, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      if (prop === "getByName" || prop === "get")
+        return (...args: unknown[]) => countStub(Reflect.apply(value, target, args) as object);
+      return value.bind(target);
+    },
+  });
+}
