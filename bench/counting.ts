@@ -9,15 +9,22 @@
 type Counts = Record<string, Record<string, number>>;
 
 let counts: Counts = {};
+/**
+ * Wall time of the counted calls, from the call to its answer, summed: an upper bound of the
+ * objects' billed duration (overlapping calls to one object are billed once).
+ */
+let callMs = 0;
 let setAside = new Set<string>();
 /** Appended to the label of calls to set-aside objects (see resetCounts). */
 export const SET_ASIDE = " (set aside)";
 
 export const readCounts = (): Counts => counts;
+export const readCallMs = (): number => callMs;
 
 /** Starts counting afresh; calls to the objects named in `names` are counted under a label of their own. */
 export function resetCounts(names: readonly string[] = []): void {
   counts = {};
+  callMs = 0;
   setAside = new Set(names);
 }
 
@@ -36,7 +43,16 @@ function countingStub<T extends object>(stub: T, label: string): T {
       if (typeof prop !== "string" || typeof value !== "function" || NOT_CALLS.has(prop)) return value;
       return (...args: unknown[]) => {
         count(label, prop);
-        return Reflect.apply(value, target, args);
+        const started = Date.now();
+        const answer: unknown = Reflect.apply(value, target, args);
+        // The stub's own promise is returned unchanged; timing hangs off a branch of it.
+        if (!label.endsWith(SET_ASIDE) && answer && typeof (answer as Promise<unknown>).then === "function") {
+          const done = () => {
+            callMs += Date.now() - started;
+          };
+          (answer as Promise<unknown>).then(done, done);
+        }
+        return answer;
       };
     },
   });
@@ -63,14 +79,23 @@ export function countingNamespace<N extends object>(namespace: N, label: string)
 const countedEnvs = new WeakMap<object, object>();
 
 /**
- * `env` with `binding` replaced by a counting namespace. The same object for the same `env`, every
- * time: the gateway keys per-isolate state (queued completions, remembered failures) on `env`.
+ * `env` with `binding` replaced by a counting namespace and the others named in `replaced` by the
+ * wrappers given. The same object for the same `env`, every time: the gateway keys per-isolate
+ * state (queued completions, remembered failures) on `env`.
  */
-export function countingEnv<E extends object>(env: E, binding: keyof E & string): E {
+export function countingEnv<E extends object>(
+  env: E,
+  binding: keyof E & string,
+  replaced: Partial<Record<keyof E & string, (value: never) => unknown>> = {},
+): E {
   let counted = countedEnvs.get(env) as E | undefined;
   if (!counted) {
-    const namespace = countingNamespace(env[binding] as object, binding);
-    counted = new Proxy(env, { get: (target, prop) => (prop === binding ? namespace : Reflect.get(target, prop)) });
+    const swaps = new Map<string | symbol, unknown>([[binding, countingNamespace(env[binding] as object, binding)]]);
+    for (const [name, wrap] of Object.entries(replaced) as [keyof E & string, (value: never) => unknown][])
+      swaps.set(name, wrap(env[name] as never));
+    counted = new Proxy(env, {
+      get: (target, prop) => (swaps.has(prop) ? swaps.get(prop) : Reflect.get(target, prop)),
+    });
     countedEnvs.set(env, counted);
   }
   return counted;

@@ -21,27 +21,52 @@
  *
  *   POST /bench/seed-clients     {count, rate_limit}: inserts `count` production clients straight into D1
  *                                (admin token required), for the memory figure only; see below
- *   GET  /bench/counters         Durable Object calls made since the last reset, by binding and method
+ *   GET  /bench/counters         Durable Object calls made since the last reset, by binding and method,
+ *                                their summed wall time, and the Worker's own D1 and KV work
  *   POST /bench/counters         {set_aside?: [object name]}: resets them; calls to the named objects
  *                                are counted apart from then on
+ *   GET  /bench/storage          rows read and written inside each object (SQLite, and D1 and KV from
+ *                                the object), by object ID, since the last POST /bench/storage
+ *   POST /bench/object-owners    {binding, names}: the label each named object's counts carry
  *
  * Each peer route exists twice: `/throughput/` with a limit high enough never to reject in the
  * throughput scenarios, and `/accuracy/` with the accuracy limit (both in bench/limits.json, which
  * the rate-limit bindings' configuration is generated from). The peers only rate-limit (they have
  * no credentials to check); their answer is a small JSON echo like the gateway's.
  */
-import { DurableObjectStore } from "@hono-rate-limiter/cloudflare";
+import { DurableObjectRateLimiter as PeerLimiter, DurableObjectStore } from "@hono-rate-limiter/cloudflare";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { rateLimiter } from "hono-rate-limiter";
 import gateway from "../src/index";
+import { ClientAuthority as GatewayAuthority } from "../src/object/client-authority";
 import { tooManyRequests } from "../src/edge/rate-limit";
 import type { BenchApp, BenchEnv } from "./env";
-import { countingEnv, countingNamespace, readCounts, resetCounts, SET_ASIDE } from "./counting";
+import { countingEnv, countingNamespace, readCallMs, readCounts, resetCounts, SET_ASIDE } from "./counting";
+import { EDGE, countingD1, countingKv, countingState, readStorage, resetStorage } from "./storage-counting";
 import limits from "./limits.json";
 import { seedClients } from "./seed-clients";
 
 export * from "../src/index";
-export { DurableObjectRateLimiter } from "@hono-rate-limiter/cloudflare";
+
+/**
+ * The gateway's object and the peer's, each with its storage counted (bench/storage-counting.ts)
+ * and nothing else changed. These names shadow the classes `export *` would give.
+ */
+export class ClientAuthority extends GatewayAuthority {
+  constructor(ctx: DurableObjectState, env: Env) {
+    const owner = `CLIENT_AUTHORITY:${ctx.id.toString()}`;
+    super(countingState(ctx, "CLIENT_AUTHORITY"), {
+      ...env,
+      DB: countingD1(env.DB, owner),
+      TOKEN_CACHE: countingKv(env.TOKEN_CACHE, owner),
+    });
+  }
+}
+export class DurableObjectRateLimiter extends PeerLimiter {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(countingState(ctx, "HRL_LIMITER"), env);
+  }
+}
 
 const WINDOW_MS = limits.period_seconds * 1000;
 
@@ -101,11 +126,31 @@ bench.get("/bench/floor/429-fifth", async (c) => {
   return contractTooMany();
 });
 
-bench.get("/bench/counters", (c) => c.json({ do_calls: readCounts() }));
+const counters = () => ({
+  do_calls: readCounts(),
+  do_call_ms: readCallMs(),
+  edge_storage: readStorage()[EDGE] ?? null,
+});
+bench.get("/bench/counters", (c) => c.json(counters()));
 bench.post("/bench/counters", async (c) => {
   const body = await c.req.json<{ set_aside?: string[] }>().catch(() => ({ set_aside: undefined }));
   resetCounts(body.set_aside ?? []);
-  return c.json({ do_calls: readCounts() });
+  resetStorage([EDGE]);
+  return c.json(counters());
+});
+/** Storage work inside objects, by object ID, since the last reset (all of it, deferred work included). */
+bench.get("/bench/storage", (c) => c.json(readStorage()));
+bench.post("/bench/storage", (c) => {
+  resetStorage();
+  return c.json(readStorage());
+});
+/** The owner labels of named objects, so that the runner can say which scenario each object's work is. */
+bench.post("/bench/object-owners", async (c) => {
+  const body = await c.req.json<{ binding: "CLIENT_AUTHORITY" | "HRL_LIMITER"; names: string[] }>();
+  const namespace = c.env[body.binding];
+  return c.json(
+    Object.fromEntries(body.names.map((n) => [n, `${body.binding}:${namespace.idFromName(n).toString()}`])),
+  );
 });
 
 bench.post("/bench/seed-clients", seedClients);
@@ -121,6 +166,13 @@ export default {
   fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
     return pathStartsWithBench(request.url)
       ? bench.fetch(request, env, ctx)
-      : gateway.fetch(request, countingEnv(env, "CLIENT_AUTHORITY"), ctx);
+      : gateway.fetch(
+          request,
+          countingEnv(env, "CLIENT_AUTHORITY", {
+            DB: (db: D1Database) => countingD1(db, EDGE),
+            TOKEN_CACHE: (kv: KVNamespace) => countingKv(kv, EDGE),
+          }),
+          ctx,
+        );
   },
 } satisfies ExportedHandler<BenchEnv>;

@@ -189,8 +189,22 @@ export async function resetCounters(gw, setAside) {
   if (res.status !== 200) throw new Error(`POST /bench/counters answered ${res.status}: ${res.text.slice(0, 300)}`);
 }
 
+/** `{do_calls, do_call_ms, edge_storage}` since the last reset (see bench/worker.ts). */
 export async function readCounters(gw) {
   const res = await request(gw.base, "GET", "/bench/counters");
   if (res.status !== 200) throw new Error(`GET /bench/counters answered ${res.status}: ${res.text.slice(0, 300)}`);
-  return res.json.do_calls;
+  return res.json;
 }
+
+async function benchCall(gw, method, path, body) {
+  const res = await request(gw.base, method, path, body === undefined ? {} : { body });
+  if (res.status !== 200) throw new Error(`${method} ${path} answered ${res.status}: ${res.text.slice(0, 300)}`);
+  return res.json;
+}
+
+/** Storage work inside objects, by owner label, since the last `resetObjectStorage` (deferred work included). */
+export const readObjectStorage = (gw) => benchCall(gw, "GET", "/bench/storage");
+export const resetObjectStorage = (gw) => benchCall(gw, "POST", "/bench/storage");
+
+/** The owner label of each named object of `binding` (`CLIENT_AUTHORITY` or `HRL_LIMITER`). */
+export const objectOwners = (gw, binding, names) => benchCall(gw, "POST", "/bench/object-owners", { binding, names });

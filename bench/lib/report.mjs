@@ -63,6 +63,9 @@ const scenarioColumns = [
   },
   { title: "workerd CPU ms/req", get: (r) => fmt(r.worker_cpu_ms_per_request, 3) },
   { title: "DO calls/req", get: (r) => fmt(r.do_calls_per_request) },
+  { title: "rows written/req", get: (r) => fmt(r.rows_written_per_request, 3) },
+  { title: "rows read/req", get: (r) => fmt(r.rows_read_per_request, 3) },
+  { title: "USD per million", get: (r) => fmt(r.cost_usd_per_million, 3) },
   { title: "answers", left: true, get: (r) => answers(r.statuses) },
 ];
 

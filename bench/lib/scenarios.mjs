@@ -54,15 +54,18 @@ export async function seedScenarios(gw) {
   await check(gw, "peer-cf", "/bench/peer/cf/throughput/x", { "X-Client-ID": "check" }, [200]);
   await check(gw, "peer-hrl", "/bench/peer/hrl/throughput/x", { "X-Client-ID": "check" }, [200]);
 
+  const authorities = (clients) => ({ binding: "CLIENT_AUTHORITY", names: clients.map((c) => c.id) });
+  // `objects`: the Durable Objects whose storage work (deferred work included) is the scenario's.
   return {
     baseline: { requests: [{ path: "/bench/baseline", headers: {} }], expect: ["200"] },
-    secret: { requests: secretClients.map(secretRequest), expect: ["200"] },
+    secret: { requests: secretClients.map(secretRequest), expect: ["200"], objects: authorities(secretClients) },
     "one-client": {
       requestsFor: (round) => [secretRequest(oneClients[round])],
       expect: ["200"],
       connections: s.one_client_connections,
       warmup: { amount: s.one_client_warmup_requests },
       measure: { amount: s.one_client_requests },
+      objects: authorities(oneClients),
     },
     workflow: {
       requests: workflowClients.map((c, i) => ({
@@ -70,12 +73,17 @@ export async function seedScenarios(gw) {
         headers: { "X-Client-ID": c.id, "X-Workflow-ID": workflows[i] },
       })),
       expect: ["200"],
+      objects: authorities(workflowClients),
     },
-    flood: { requests: [secretRequest(flood)], expect: ["429", "200"] },
-    junk: { requests: junkRequests(junkClients, 1000), expect: ["401"] },
+    flood: { requests: [secretRequest(flood)], expect: ["429", "200"], objects: authorities([flood]) },
+    junk: { requests: junkRequests(junkClients, 1000), expect: ["401"], objects: authorities(junkClients) },
     "no-credentials": { requests: [{ path: "/v1/bench", headers: {} }], expect: ["401"] },
     "floor-429": { requests: [{ path: "/bench/floor/429", headers: {} }], expect: ["429"] },
-    "floor-429-fifth": { requests: [{ path: "/bench/floor/429-fifth", headers: {} }], expect: ["429"] },
+    "floor-429-fifth": {
+      requests: [{ path: "/bench/floor/429-fifth", headers: {} }],
+      expect: ["429"],
+      objects: { binding: "HRL_LIMITER", names: ["floor"] },
+    },
     "peer-cf-ratelimit": {
       requests: secretClients.map((c) => ({ path: "/bench/peer/cf/throughput/x", headers: { "X-Client-ID": c.id } })),
       expect: ["200"],
@@ -83,6 +91,7 @@ export async function seedScenarios(gw) {
     "peer-hono-rate-limiter": {
       requests: secretClients.map((c) => ({ path: "/bench/peer/hrl/throughput/x", headers: { "X-Client-ID": c.id } })),
       expect: ["200"],
+      objects: { binding: "HRL_LIMITER", names: secretClients.map((c) => `hrl-throughput:${c.id}`) },
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { callsPerRequest, sumCalls, summarize } from "./summary.mjs";
+import { costPerMillion } from "./prices.mjs";
+import { callsPerRequest, costFigures, storagePerRequest, sumCalls, summarize } from "./summary.mjs";
 
 const run = (rps, responses, doCalls, statuses = { 200: responses }) => ({
   rps,
@@ -69,5 +70,48 @@ describe("summarize", () => {
     const [flood] = summarize(["flood"], scenarios, { flood: [run(500, 3000, {}, { 429: 3000 })] }, { withCpu: false });
     expect(flood.ratio_to_baseline).toBeNull();
     expect(flood.rounds[0].ratio_to_baseline).toBeNull();
+  });
+});
+
+describe("storage and cost per request", () => {
+  const withStorage = (responses, warmup, edge, doCallMs) => ({
+    ...run(1000, responses, { CLIENT_AUTHORITY: { admitBatch: responses } }),
+    warmup_responses: warmup,
+    edge_storage: edge,
+    do_call_ms: doCallMs,
+  });
+
+  it("divides the Worker's own work by the measured answers, and the objects' by every request sent them", () => {
+    const runs = [withStorage(900, 100, { kv_reads: 90 }, 0), withStorage(900, 100, { kv_reads: 0 }, 0)];
+    const s = storagePerRequest(runs, { sql_rows_written: 2000, d1_rows_written: 20 });
+    expect(s.kv_reads).toBeCloseTo(0.05);
+    expect(s.sql_rows_written).toBeCloseTo(1);
+    expect(s.d1_rows_written).toBeCloseTo(0.01);
+    expect(s.sql_rows_read).toBe(0);
+  });
+
+  it("prices a request at the published per-unit prices", () => {
+    // One request: $0.30/M, 1 ms of CPU at $0.02 per million ms, one object call at $0.15/M, 10 ms
+    // of it at 128 MB and $12.50 per million GB-s, one row written at $1.00/M, one KV read at $0.50/M.
+    const cost = costPerMillion({
+      worker_cpu_ms: 1,
+      do_calls: 1,
+      do_call_ms: 10,
+      rows_read: 0,
+      rows_written: 1,
+      kv_reads: 1,
+      kv_writes: 0,
+    });
+    expect(cost).toBeCloseTo(0.3 + 0.02 + 0.15 + 0.01 * 0.125 * 12.5 + 1 + 0.5, 4);
+    expect(costPerMillion({ worker_cpu_ms: null })).toBeNull();
+  });
+
+  it("reports rows (SQLite and D1, then KV operations) and cost per scenario", () => {
+    const runs = [withStorage(1000, 0, {}, 1000)];
+    const f = costFigures(runs, { sql_rows_written: 1000, kv_api_rows_written: 500, sql_rows_read: 2000 }, 0.5);
+    expect(f.rows_written_per_request).toBe(1.5);
+    expect(f.rows_read_per_request).toBe(2);
+    expect(f.do_call_ms_per_request).toBe(1);
+    expect(f.cost_usd_per_million).toBeCloseTo(0.3 + 0.01 + 0.15 + 0.001 * 0.125 * 12.5 + 1.5 + 0.002, 4);
   });
 });

@@ -13,7 +13,7 @@ import { errorDelta } from "./wrangler-log.mjs";
 async function measure(gw, scenario, round, setAside) {
   const requests = scenario.requestsFor ? scenario.requestsFor(round) : scenario.requests;
   const connections = scenario.connections ?? SETTINGS.connections;
-  await cannon(gw.base, requests, scenario.warmup ?? { seconds: SETTINGS.warmup_s }, connections);
+  const warmup = await cannon(gw.base, requests, scenario.warmup ?? { seconds: SETTINGS.warmup_s }, connections);
   const errorsBefore = { ...gw.errorKinds };
   await resetCounters(gw, setAside);
   const r = await cannon(
@@ -23,7 +23,12 @@ async function measure(gw, scenario, round, setAside) {
     connections,
     gw.runtime ? [gw.runtime.pid] : [],
   );
-  r.do_calls = await readCounters(gw);
+  const counters = await readCounters(gw);
+  r.do_calls = counters.do_calls;
+  r.do_call_ms = counters.do_call_ms;
+  r.edge_storage = counters.edge_storage;
+  // Work inside objects is counted for the whole run, warm-ups included (see summary.mjs).
+  r.warmup_responses = warmup.responses;
   r.runtime_errors = errorDelta(errorsBefore, gw.errorKinds);
   return r;
 }
