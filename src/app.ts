@@ -3,10 +3,11 @@ import type { BaseEnv } from "./lib/context";
 import { handleError, handleNotFound } from "./lib/error-handler";
 import { adminApi } from "./admin/api";
 import { dataPlane } from "./edge/pipeline";
-import { renderDocs } from "./site/docs";
+import { DOCS_CSS, DOCS_CSS_PATH, renderDocs } from "./site/docs";
 import { healthRoutes } from "./site/health";
 import { sdkScriptRoutes } from "./site/sdk-script";
 import { consoleRoutes } from "./site/console";
+import { securityHeaders } from "./site/security-headers";
 import { leakRoutes } from "./partners/github-leaks";
 import { validationHook } from "./lib/validation";
 import { requestId } from "./lib/request-id";
@@ -35,7 +36,10 @@ export function createApp() {
   app.route("/", dataPlane);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer" });
+  // The console's headers: /docs is a page like it, and /openapi.json is what such pages read.
+  for (const path of ["/openapi.json", "/docs", DOCS_CSS_PATH]) app.use(path, securityHeaders());
   app.doc31("/openapi.json", OPENAPI_CONFIG);
   app.get("/docs", (c) => c.html(renderDocs(app.getOpenAPI31Document(OPENAPI_CONFIG) as never)));
+  app.get(DOCS_CSS_PATH, (c) => c.body(DOCS_CSS, 200, { "Content-Type": "text/css; charset=utf-8" }));
   return app;
 }
