@@ -9,6 +9,7 @@ import { sdkScriptRoutes } from "./site/sdk-script";
 import { consoleRoutes } from "./site/console";
 import { securityHeaders } from "./site/security-headers";
 import { leakRoutes } from "./partners/github-leaks";
+import { scanningKeysProblem } from "./partners/github-keys";
 import { validationHook } from "./lib/validation";
 import { requestId } from "./lib/request-id";
 
@@ -28,7 +29,7 @@ export function createApp() {
   app.onError(handleError);
   app.notFound(handleNotFound);
 
-  app.route("/", healthRoutes);
+  app.route("/", healthRoutes([scanningKeysProblem]));
   app.route("/", sdkScriptRoutes);
   app.route("/", consoleRoutes);
   app.route("/", adminApi);
