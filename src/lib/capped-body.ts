@@ -8,7 +8,8 @@ import { ApiError } from "./errors";
  * `wrangler dev` the next request of any caller answers 503. A body never read is harmless, and so
  * is one read to its end. So an announced oversized body is refused unread, and a streamed one past
  * the limit is read to its end and discarded (one chunk at a time: nothing beyond the limit is
- * kept; the platform's own body limit bounds how long that takes).
+ * kept; the platform's own body limit bounds how long that takes). hono's bodyLimit middleware
+ * stops reading a chunked body at the limit and leaves the rest: the harmful case.
  */
 export async function readCappedBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("Content-Length") ?? NaN);
