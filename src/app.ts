@@ -3,11 +3,13 @@ import type { BaseEnv } from "./lib/context";
 import { handleError, handleNotFound } from "./lib/error-handler";
 import { adminApi } from "./admin/api";
 import { dataPlane } from "./edge/pipeline";
-import { renderDocs } from "./site/docs";
+import { DOCS_CSS, DOCS_CSS_PATH, renderDocs } from "./site/docs";
 import { healthRoutes } from "./site/health";
 import { sdkScriptRoutes } from "./site/sdk-script";
 import { consoleRoutes } from "./site/console";
+import { securityHeaders } from "./site/security-headers";
 import { leakRoutes } from "./partners/github-leaks";
+import { scanningKeysProblem } from "./partners/github-keys";
 import { validationHook } from "./lib/validation";
 import { requestId } from "./lib/request-id";
 
@@ -27,7 +29,7 @@ export function createApp() {
   app.onError(handleError);
   app.notFound(handleNotFound);
 
-  app.route("/", healthRoutes);
+  app.route("/", healthRoutes([scanningKeysProblem]));
   app.route("/", sdkScriptRoutes);
   app.route("/", consoleRoutes);
   app.route("/", adminApi);
@@ -35,7 +37,10 @@ export function createApp() {
   app.route("/", dataPlane);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer" });
+  // The console's headers: /docs is a page like it, and /openapi.json is what such pages read.
+  for (const path of ["/openapi.json", "/docs", DOCS_CSS_PATH]) app.use(path, securityHeaders());
   app.doc31("/openapi.json", OPENAPI_CONFIG);
   app.get("/docs", (c) => c.html(renderDocs(app.getOpenAPI31Document(OPENAPI_CONFIG) as never)));
+  app.get(DOCS_CSS_PATH, (c) => c.body(DOCS_CSS, 200, { "Content-Type": "text/css; charset=utf-8" }));
   return app;
 }

@@ -9,7 +9,7 @@ import { type RouteConfig, createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, json } from "../lib/openapi";
+import { ErrorSchema, errorResponses, json } from "../lib/openapi";
 import type { AdminEnv } from "./context";
 import { ANY_VALID_TOKEN, type RoutePermission, holds } from "./permissions";
 
@@ -58,7 +58,12 @@ export function adminRoute<
     description,
     security: [{ adminBearer: [] }],
     "x-permission": permission,
-    responses: permission === ANY_VALID_TOKEN ? config.responses : { ...config.responses, 403: FORBIDDEN },
+    responses: {
+      ...config.responses,
+      ...(permission === ANY_VALID_TOKEN ? {} : { 403: FORBIDDEN }),
+      // Every admin body goes through jsonBody(): over 64 KiB is 413.
+      ...(config.request?.body ? errorResponses(413) : {}),
+    },
     middleware: [requirePermission(permission)],
   });
 }

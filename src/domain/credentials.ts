@@ -11,6 +11,7 @@
  * tag only decides whether a value is worth looking up.
  */
 import { timingSafeEqualHex } from "./hash";
+import { PREFIX } from "../lib/credential-prefixes";
 
 export type Environment = "production" | "sandbox";
 
@@ -20,12 +21,7 @@ const TAG_LENGTH = 8;
 const TAG_BYTES = 6;
 const MAX_LENGTH = 64;
 
-export const PREFIX = {
-  clientId: { production: "nafsi_live_", sandbox: "nafsi_test_" },
-  secret: { production: "sk_live_", sandbox: "sk_test_" },
-  workflowId: "wf_",
-  adminSecret: "nafsi_admin_",
-} as const;
+export { PREFIX };
 
 const BODY = new RegExp(`^[0-9A-Za-z]{${RANDOM_LENGTH + TAG_LENGTH}}$`);
 const encoder = new TextEncoder();

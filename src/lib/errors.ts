@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   origin_not_allowed: 403,
   not_found: 404,
+  payload_too_large: 413,
   // A management call on a revoked/inactive client is a conflict with its state, not an auth failure.
   client_revoked_conflict: 409,
   client_inactive_conflict: 409,

@@ -32,6 +32,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: "Forbidden (`forbidden`: the admin token lacks a permission or the client scope; `origin_not_allowed` on the data plane)",
   404: "Not found",
   409: "The client's state forbids the change (`client_revoked`, `client_inactive`)",
+  413: "The request body is over the limit (`payload_too_large`)",
   429: "Rate limit exceeded",
   502: "Upstream unavailable",
   503: "Service unavailable",

@@ -59,6 +59,12 @@ async function cached(env: Env): Promise<Loaded | null> {
   return entry && keys ? { fetchedAt: entry.fetchedAt, keys } : null;
 }
 
+/** SECRET_SCANNING_KEYS, when set, must be GitHub's key document (GET /healthz asks). */
+export const scanningKeysProblem = (env: Env) =>
+  env.SECRET_SCANNING_KEYS && !parseKeyDocument(env.SECRET_SCANNING_KEYS)
+    ? { variable: "SECRET_SCANNING_KEYS", problem: "SECRET_SCANNING_KEYS is not a GitHub key document." }
+    : null;
+
 const withId = (keys: PublicKey[], keyId: string) => keys.filter((k) => k.id === keyId);
 
 export async function keysFor(env: Env, keyId: string, now: number): Promise<KeyLookup> {

@@ -13,6 +13,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { credentialsOf, lastFour, TagKeyMissing } from "../domain/credentials";
 import { sha256Hex } from "../domain/hash";
 import { type LeakedSecretAction, leakedSecretAction } from "../domain/secret-hygiene";
+import { readCappedBody } from "../lib/capped-body";
 import { clockNow } from "../lib/clock";
 import { configRefusal } from "../lib/config-refusal";
 import type { BaseEnv } from "../lib/context";
@@ -25,7 +26,7 @@ import { clientsBySecretHash } from "../storage/secret-index";
 import { keysFor } from "./github-keys";
 import { verifySignature } from "./github-signature";
 import { revokeLeakedAdminToken } from "./leaked-admin-token";
-import { LeakFeedback, MAX_REPORT_BYTES, type ReportedToken, parseReport, readCapped } from "./leak-report";
+import { LeakFeedback, MAX_REPORT_BYTES, type ReportedToken, parseReport } from "./leak-report";
 
 export const LEAK_REPORTER = "github_secret_scanning";
 const KEY_ID_HEADER = "Github-Public-Key-Identifier";
@@ -55,20 +56,14 @@ leakRoutes.openAPIRegistry.registerPath({
       required: true,
     },
   },
-  responses: { 200: json(LeakFeedback, "One label per reported token"), ...errorResponses(400, 401, 503) },
+  responses: { 200: json(LeakFeedback, "One label per reported token"), ...errorResponses(400, 401, 413, 503) },
 });
 
 leakRoutes.post("/leaks/github", async (c) => {
   const keyId = c.req.header(KEY_ID_HEADER)?.trim();
   const signature = c.req.header(SIGNATURE_HEADER)?.trim();
   if (!keyId || !signature) throw invalidSignature(`${KEY_ID_HEADER} and ${SIGNATURE_HEADER} are required.`);
-  const body = await readCapped(c.req.raw);
-  if (!body) {
-    throw ApiError.invalidRequest(
-      [{ field: "body", message: `Reports are limited to ${MAX_REPORT_BYTES} bytes.` }],
-      "Report too large.",
-    );
-  }
+  const body = await readCappedBody(c.req.raw, MAX_REPORT_BYTES);
   const keys = await keysFor(c.env, keyId, clockNow());
   if (!keys.ok) {
     if (keys.reason === "unavailable") throw new ApiError("service_unavailable", keys.message);

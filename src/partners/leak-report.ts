@@ -61,30 +61,3 @@ export function parseReport(body: Uint8Array): ReportedToken[] {
   }
   return parsed.data;
 }
-
-/** The body, read to at most MAX_REPORT_BYTES; null when it is larger. */
-export async function readCapped(request: Request): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("Content-Length") ?? NaN);
-  if (declared > MAX_REPORT_BYTES) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_REPORT_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}

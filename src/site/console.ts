@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { BaseEnv } from "../lib/context";
 import { ApiError } from "../lib/errors";
+import { SECURITY_HEADERS } from "./security-headers";
 
 /**
  * The admin console: a static page whose script and stylesheet come from this Worker only
@@ -8,24 +9,6 @@ import { ApiError } from "../lib/errors";
  * cookie; the page calls the management API with the admin token the user types in.
  */
 export const consoleRoutes = new Hono<BaseEnv>();
-
-const SECURITY_HEADERS = {
-  // Scripts and styles from this origin only: no inline script, no eval, no CDN; not framable.
-  "Content-Security-Policy": [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join("; "),
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
-  "X-Frame-Options": "DENY",
-  "Cache-Control": "no-cache",
-};
 
 const SHELL = `<!doctype html>
 <html lang="en">

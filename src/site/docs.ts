@@ -1,6 +1,11 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 
+/** The page's stylesheet, served from its own path: the page's CSP allows no inline style. */
+export const DOCS_CSS_PATH = "/docs.css";
+export const DOCS_CSS =
+  "body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}section{border-top:1px solid #ddd;padding:.5em 0}.m{font-weight:700;color:#06c}pre{background:#f6f6f6;padding:.5em;overflow:auto;font-size:12px}";
+
 /** The subset of JSON Schema the API's zod schemas produce. */
 interface Schema {
   $ref?: string;
@@ -140,11 +145,7 @@ export function renderDocs(doc: Doc) {
       <head>
         <meta charset="utf-8" />
         <title>${doc.info.title} — API reference</title>
-        <style>
-          ${raw(
-            "body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}section{border-top:1px solid #ddd;padding:.5em 0}.m{font-weight:700;color:#06c}pre{background:#f6f6f6;padding:.5em;overflow:auto;font-size:12px}",
-          )}
-        </style>
+        <link rel="stylesheet" href="${DOCS_CSS_PATH}" />
       </head>
       <body>
         <h1>${doc.info.title} <small>${doc.info.version}</small></h1>

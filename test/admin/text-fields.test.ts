@@ -1,6 +1,7 @@
 /**
  * Every text field of every admin body accepts only well-formed Unicode without control characters
- * (src/admin/schemas/common.ts `text()`): a lone surrogate or a control character is a 400
+ * or bidirectional controls (src/admin/schemas/common.ts `text()`): a lone surrogate, a control
+ * character or a bidirectional control (U+202A..U+202E, U+2066..U+2069) is a 400
  * invalid_request naming the field, and nothing is written. The list of fields below is checked
  * against /openapi.json, so a new string field in a request body fails this file until it is here.
  */
@@ -19,6 +20,10 @@ const BAD: [string, string][] = [
   ["DEL", "a\u007f"],
   ["NEL (C1)", "a\u0085b"],
   ["CSI (C1)", "\u009b31m"],
+  ...[0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069].map((code): [string, string] => [
+    `the bidirectional control U+${code.toString(16).toUpperCase()}`,
+    `inv${String.fromCharCode(code)}oice.pdf`,
+  ]),
 ];
 
 interface Fixture {
@@ -191,7 +196,7 @@ describe("text fields of admin bodies", () => {
   });
 
   it.each(FIELDS)(
-    "$method $route, $field: each lone surrogate or control character is a 400 (invalid_request naming the field); nothing written",
+    "$method $route, $field: each lone surrogate, control character or bidirectional control is a 400 (invalid_request naming the field); nothing written",
     async (f) => {
       const before = await snapshot();
       for (const [label, bad] of BAD) {
@@ -202,7 +207,11 @@ describe("text fields of admin bodies", () => {
           continue;
         }
         const err = await expectError(res, 400, "invalid_request");
-        const expected = surrogate ? /well-formed Unicode/ : /control characters/;
+        const expected = surrogate
+          ? /well-formed Unicode/
+          : /bidirectional/.test(label)
+            ? /bidirectional controls/
+            : /control characters/;
         expect(err.details, label).toEqual([{ field: f.detail, message: expect.stringMatching(expected) }]);
       }
       expect(await snapshot()).toEqual(before);
@@ -216,6 +225,12 @@ describe("text fields of admin bodies", () => {
     }
     const err = await expectError(await admin("GET", "/admin/workflows?client_id=%C2%85"), 400, "invalid_request");
     expect(err.details).toEqual([{ field: "client_id", message: expect.stringMatching(/control/) }]);
+    const bidi = await expectError(
+      await admin("GET", "/admin/audit-log?target_id=a%E2%80%AEb"),
+      400,
+      "invalid_request",
+    );
+    expect(bidi.details).toEqual([{ field: "target_id", message: expect.stringMatching(/bidirectional/) }]);
   });
 });
 

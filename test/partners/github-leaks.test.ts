@@ -25,7 +25,7 @@ import {
   withWorkflow,
 } from "../support/helpers";
 import { setObjectClock } from "../support/clock";
-import { keyDocument, newScanningKey, report, reported, signedRequest } from "../support/leaks";
+import { type ScanningKey, keyDocument, newScanningKey, report, reported, signedRequest } from "../support/leaks";
 
 const countingBindings = (calls: Calls) => ({
   DB: counted(env.DB, "DB", calls),
@@ -319,16 +319,53 @@ describe("POST /leaks/github: limits and bad input (signed)", () => {
     }
   });
 
-  it("over 1,000 tokens or over 1 MiB is 400 invalid_request; exactly 1,000 tokens are taken", async () => {
+  it("over 1,000 tokens is 400 invalid_request; exactly 1,000 tokens are taken", async () => {
     const key = await newScanningKey();
     const junk = (n: number) => Array.from({ length: n }, (_, i) => reported(`junk-${i}`));
     await expectError(await report(key, junk(1001)), 400, "invalid_request");
     const all = await feedback(await report(key, junk(1000)));
     expect(all).toHaveLength(1000);
     expect(new Set(all.map((a) => a.label))).toEqual(new Set(["false_positive"]));
+  });
 
-    const huge = JSON.stringify([{ ...reported("x"), source: "s".repeat(1024 * 1024) }]);
-    await expectError(await report(key, huge), 400, "invalid_request");
+  // White space is valid JSON: a signed report padded to the size asked for.
+  const padded = (bytes: number) => {
+    const json = JSON.stringify([reported("x")]);
+    return json + " ".repeat(bytes - json.length);
+  };
+  const streamed = (body: string) => {
+    const bytes = new TextEncoder().encode(body);
+    let at = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(at, (at += 64 * 1024)));
+      },
+    });
+  };
+  const send = async (key: ScanningKey, body: string, stream: boolean) => {
+    const init = await signedRequest(key, body);
+    return callWithEnv({ SECRET_SCANNING_KEYS: keyDocument(key) }, "/leaks/github", {
+      ...init,
+      body: stream ? streamed(body) : body,
+    });
+  };
+
+  it("a signed report over 1 MiB is 413 payload_too_large, announced by Content-Length or streamed", async () => {
+    const key = await newScanningKey();
+    const huge = padded(1024 * 1024 + 1);
+    await expectError(await send(key, huge, false), 413, "payload_too_large");
+    await expectError(await send(key, huge, true), 413, "payload_too_large");
+  });
+
+  it("a signed report of exactly 1 MiB is taken, announced or streamed", async () => {
+    const key = await newScanningKey();
+    const exact = padded(1024 * 1024);
+    for (const stream of [false, true]) {
+      const res = await send(key, exact, stream);
+      expect(res.status, `streamed: ${stream}`).toBe(200);
+      expect(await feedback(res)).toHaveLength(1);
+    }
   });
 
   it("an invalid LEAKED_SECRET_ACTION is 503, not a silent default, and changes nothing", async () => {

@@ -1,6 +1,6 @@
 /** GET /healthz, GET /openapi.json (OpenAPI 3.1 from the route definitions) and GET /docs. */
 import { describe, expect, it } from "vitest";
-import { call } from "../support/helpers";
+import { call, callWithEnv } from "../support/helpers";
 import { CLIENT_FIELDS } from "../support/admin";
 
 const CLIENT_OPERATIONS: [string, string][] = [
@@ -13,11 +13,88 @@ const CLIENT_OPERATIONS: [string, string][] = [
 ];
 
 describe("GET /healthz", () => {
-  it('200 {"status":"ok"} without credentials', async () => {
+  it('200 {"status":"ok"} without credentials when the gateway is fully configured', async () => {
     const res = await call("/healthz");
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  /** The answer under `overrides`, checked to show none of the values it was given. */
+  async function health(overrides: Record<string, unknown>): Promise<{ status: number; body: any }> {
+    const res = await callWithEnv(overrides, "/healthz");
+    const text = await res.text();
+    for (const value of Object.values(overrides)) {
+      if (typeof value === "string" && value.length > 2) expect(text).not.toContain(value);
+    }
+    return { status: res.status, body: JSON.parse(text) };
+  }
+
+  const SECRETS = ["ADMIN_TOKEN", "TOKEN_SIGNING_KEY", "CREDENTIAL_TAG_KEY"] as const;
+
+  it.each(SECRETS)("503 misconfigured naming %s when it is unset or empty", async (name) => {
+    for (const value of [undefined, ""]) {
+      expect(await health({ [name]: value })).toEqual({
+        status: 503,
+        body: { status: "misconfigured", missing: [name] },
+      });
+    }
+  });
+
+  it.each([
+    ["ADMIN_TOKEN", 16],
+    ["TOKEN_SIGNING_KEY", 32],
+    ["CREDENTIAL_TAG_KEY", 32],
+  ] as const)(
+    "503 naming %s when it is shorter than %i characters (unusable); that length is fine",
+    async (name, min) => {
+      expect(await health({ [name]: "k".repeat(min - 1) })).toEqual({
+        status: 503,
+        body: { status: "misconfigured", missing: [name] },
+      });
+      expect((await health({ [name]: "k".repeat(min) })).status).toBe(200);
+    },
+  );
+
+  it.each([
+    ["SECRET_MAX_AGE_DAYS", "900"],
+    ["SECRET_MAX_AGE_DAYS", "90d"],
+    ["LEAKED_SECRET_ACTION", "deactivte"],
+    ["UPSTREAM_URL_PRODUCTION", "api.example.com/v1"],
+    ["UPSTREAM_URL_SANDBOX", "ftp://sandbox.example.com"],
+    ["SECRET_SCANNING_KEYS", "{not a key document"],
+  ])("503 naming %s when it is %j", async (name, value) => {
+    expect(await health({ [name]: value })).toEqual({
+      status: 503,
+      body: { status: "misconfigured", missing: [name] },
+    });
+  });
+
+  it("names every problem at once, secrets first", async () => {
+    const { status, body } = await health({
+      CREDENTIAL_TAG_KEY: undefined,
+      ADMIN_TOKEN: "short",
+      LEAKED_SECRET_ACTION: "nothing",
+    });
+    expect(status).toBe(503);
+    expect(body.missing).toEqual(["ADMIN_TOKEN", "CREDENTIAL_TAG_KEY", "LEAKED_SECRET_ACTION"]);
+  });
+
+  it("valid variables are fine: an upstream URL, the other action, a max age in range", async () => {
+    const res = await health({
+      UPSTREAM_URL_PRODUCTION: "https://api.example.com/v1",
+      UPSTREAM_URL_SANDBOX: "http://127.0.0.1:9000",
+      LEAKED_SECRET_ACTION: "deactivate",
+      SECRET_MAX_AGE_DAYS: "365",
+    });
+    expect(res).toEqual({ status: 200, body: { status: "ok" } });
+  });
+
+  it("is described in /openapi.json with both answers", async () => {
+    const doc = (await (await call("/openapi.json")).json()) as any;
+    const op = doc.paths["/healthz"].get;
+    expect(Object.keys(op.responses).sort()).toEqual(["200", "503"]);
+    expect(JSON.stringify(op.responses["503"])).toContain("misconfigured");
   });
 });
 

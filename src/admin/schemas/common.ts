@@ -13,11 +13,20 @@ export { ErrorSchema, errorResponses, json } from "../../lib/openapi";
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
+ * The bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069): they make
+ * a name display as something else (an override turns "txt.exe" into what reads as "exe.txt"), in
+ * the console, the audit log and every terminal that shows it. The marks (U+200E, U+200F) stay:
+ * they reorder nothing on their own, and right-to-left names need them.
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+/**
  * Every string field of an admin request (body, query or path) starts here, so that a new field
  * cannot forget these checks (test/admin/text-fields.test.ts walks /openapi.json to make sure):
  * - well-formed Unicode: a lone surrogate (JSON allows "\ud800") would be stored, then read back as
  *   U+FFFD, and would break strict JSON parsers of every page that shows it;
- * - no control characters (see CONTROL_CHARACTER), unless `keepControls`: only for a client secret
+ * - no control characters (see CONTROL_CHARACTER) nor bidirectional controls (BIDI_CONTROL), unless
+ *   `keepControls`: only for a client secret
  *   offered as proof, which is compared and never stored, shown or logged, and whose own check
  *   (invalid_client_secret) tells the caller plainly that a pasted secret has a line break or tab.
  * `abort` stops at the first failure, so that a field's own checks (an origin's shape, say) never
@@ -29,10 +38,15 @@ export const text = ({ keepControls = false } = {}) => {
     abort: true,
   });
   if (keepControls) return wellFormed;
-  return wellFormed.refine((value) => !CONTROL_CHARACTER.test(value), {
-    message: "Must not contain control characters (U+0000..U+001F, U+007F..U+009F).",
-    abort: true,
-  });
+  return wellFormed
+    .refine((value) => !CONTROL_CHARACTER.test(value), {
+      message: "Must not contain control characters (U+0000..U+001F, U+007F..U+009F).",
+      abort: true,
+    })
+    .refine((value) => !BIDI_CONTROL.test(value), {
+      message: "Must not contain bidirectional controls (U+202A..U+202E, U+2066..U+2069).",
+      abort: true,
+    });
 };
 
 export const IsoTime = z.string().datetime().nullable().openapi({ example: "2026-01-28T12:00:00.000Z" });
