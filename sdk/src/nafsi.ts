@@ -42,7 +42,11 @@ export class Nafsi {
   private constructor(options: NafsiOptions, credentials: Record<string, string>) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#credentials = credentials;
-    this.#defaults = { maxRetries: options.maxRetries, maxRetryDelayMs: options.maxRetryDelayMs };
+    this.#defaults = {
+      maxRetries: options.maxRetries,
+      maxRetryDelayMs: options.maxRetryDelayMs,
+      onRetry: options.onRetry,
+    };
     this.#rt = runtimeFrom(options);
   }
 
@@ -79,6 +83,7 @@ export class Nafsi {
       {
         maxRetries: options.maxRetries ?? this.#defaults.maxRetries,
         maxRetryDelayMs: options.maxRetryDelayMs ?? this.#defaults.maxRetryDelayMs,
+        onRetry: options.onRetry ?? this.#defaults.onRetry,
         method: (options.method ?? "GET").toUpperCase(),
         headers: { ...options.headers, ...this.#credentials },
         body: options.body,
