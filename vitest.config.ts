@@ -55,7 +55,7 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ["./test/support/apply-migrations.ts"],
       include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-      exclude: ["test/e2e/**", "**/node_modules/**"],
+      exclude: ["test/e2e/**", "test/node/**", "**/node_modules/**"],
       testTimeout: 20_000,
     },
   };

@@ -2,7 +2,7 @@ export { Nafsi, type NafsiOptions, type RateLimitInfo, type RequestOptions } fro
 export { NafsiAdmin, type NafsiAdminOptions } from "./admin.js";
 export { NafsiError, type NafsiErrorDetail } from "./errors.js";
 export { verifyWebhook, type VerifyWebhookOptions } from "./webhook.js";
-export type { RetryOptions } from "./retry.js";
+export type { RetryInfo, RetryOptions } from "./retry.js";
 export type {
   AdminToken,
   Alert,

@@ -1,3 +1,4 @@
+import { isBrowserContext } from "./browser.js";
 import { NafsiError } from "./errors.js";
 import type { RetryOptions } from "./retry.js";
 import { type Runtime, type RuntimeOptions, runtimeFrom } from "./runtime.js";
@@ -7,7 +8,7 @@ export interface NafsiOptions extends RetryOptions, RuntimeOptions {
   clientId: string;
   /** Browsers: the workflow authenticates, no secret travels. */
   workflowId?: string;
-  /** Servers only: refused where `document` exists. */
+  /** Servers only: refused in a page and in a dedicated, shared or service worker (`secret_in_browser`). */
   clientSecret?: string;
   /** The gateway, e.g. "https://api.example.com" or "http://localhost:8787". */
   baseUrl: string;
@@ -41,13 +42,17 @@ export class Nafsi {
   private constructor(options: NafsiOptions, credentials: Record<string, string>) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#credentials = credentials;
-    this.#defaults = { maxRetries: options.maxRetries, maxRetryDelayMs: options.maxRetryDelayMs };
+    this.#defaults = {
+      maxRetries: options.maxRetries,
+      maxRetryDelayMs: options.maxRetryDelayMs,
+      onRetry: options.onRetry,
+    };
     this.#rt = runtimeFrom(options);
   }
 
   static init(options: NafsiOptions): Nafsi {
     const { clientId, workflowId, clientSecret, baseUrl } = options ?? ({} as NafsiOptions);
-    if (clientSecret !== undefined && typeof document !== "undefined") {
+    if (clientSecret !== undefined && isBrowserContext()) {
       throw new NafsiError({
         code: "secret_in_browser",
         message:
@@ -78,6 +83,7 @@ export class Nafsi {
       {
         maxRetries: options.maxRetries ?? this.#defaults.maxRetries,
         maxRetryDelayMs: options.maxRetryDelayMs ?? this.#defaults.maxRetryDelayMs,
+        onRetry: options.onRetry ?? this.#defaults.onRetry,
         method: (options.method ?? "GET").toUpperCase(),
         headers: { ...options.headers, ...this.#credentials },
         body: options.body,

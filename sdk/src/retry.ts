@@ -6,11 +6,31 @@
  * POST that failed in flight may have been processed.
  */
 
+import type { NafsiError } from "./errors.js";
+
+/** What `onRetry` is told before each wait. */
+export interface RetryInfo {
+  /** The retry about to be made: 1 for the first. */
+  attempt: number;
+  /** How long the SDK will wait before it. */
+  delayMs: number;
+  /** What went wrong: the answer's error (e.g. `rate_limit_exceeded`) or `network_error`. */
+  error: NafsiError;
+}
+
 export interface RetryOptions {
   /** Retries after the first attempt (default 3; 0 disables retrying). */
   maxRetries?: number;
-  /** The longest single wait (default 60 000 ms). A longer Retry-After throws at once instead. */
+  /**
+   * The longest single wait (default 60 000 ms; at most 2^31 - 1 ms, the longest timer platforms
+   * keep). A longer Retry-After throws at once instead.
+   */
   maxRetryDelayMs?: number;
+  /**
+   * Called before each wait, so that a page can say why it is waiting. If it throws, the call
+   * rejects with that error and is not retried.
+   */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 export const DEFAULT_MAX_RETRIES = 3;
@@ -18,6 +38,11 @@ export const DEFAULT_MAX_RETRY_DELAY_MS = 60_000;
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
 export const JITTER = 0.1;
+/**
+ * setTimeout keeps its delay in a signed 32-bit integer: a longer one fires at once (browsers, Node,
+ * Deno and Workers alike), which turned a long Retry-After into immediate retries.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const IDEMPOTENT = /^(GET|HEAD|OPTIONS|PUT|DELETE)$/;
 
@@ -50,7 +75,8 @@ export interface Attempt {
 }
 
 /** Milliseconds to wait before retrying, or null to give up (and report the last outcome). */
-export function retryDelayMs(a: Attempt): number | null {
+export function retryDelayMs(attempt: Attempt): number | null {
+  const a = { ...attempt, ...limits(attempt) };
   if (a.retries >= a.maxRetries) return null;
   const idempotent = IDEMPOTENT.test(a.method.toUpperCase());
   if (a.status === 429 || a.status === 503) {
@@ -69,3 +95,16 @@ export function retryDelayMs(a: Attempt): number | null {
 /** Full jitter: uniform in [0, min(cap, base * 2^retries)). */
 const backoffMs = (a: Attempt): number =>
   a.random() * Math.min(BACKOFF_CAP_MS, a.maxRetryDelayMs, BACKOFF_BASE_MS * 2 ** a.retries);
+
+/**
+ * The options as the policy can use them: a NaN (every comparison with it false) would retry
+ * forever or wait no time at all, so it means the default; no wait exceeds what a timer can hold.
+ */
+function limits(a: Pick<Attempt, "maxRetries" | "maxRetryDelayMs">) {
+  return {
+    maxRetries: Number.isNaN(a.maxRetries) ? DEFAULT_MAX_RETRIES : a.maxRetries,
+    maxRetryDelayMs: Number.isNaN(a.maxRetryDelayMs)
+      ? DEFAULT_MAX_RETRY_DELAY_MS
+      : Math.max(0, Math.min(MAX_TIMER_MS, a.maxRetryDelayMs)),
+  };
+}

@@ -47,14 +47,14 @@ export async function send(
       res = await rt.fetch(url, init);
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
+      const failure = new NafsiError({
+        code: "network_error",
+        message: `${method} ${url} failed before an answer arrived: ${(error as Error)?.message ?? error}`,
+        cause: error,
+      });
       const wait = retryDelayMs({ ...policy, retries, status: null, serverDelay: null });
-      if (wait === null) {
-        throw new NafsiError({
-          code: "network_error",
-          message: `${method} ${url} failed before an answer arrived: ${(error as Error)?.message ?? error}`,
-          cause: error,
-        });
-      }
+      if (wait === null) throw failure;
+      options.onRetry?.({ attempt: retries + 1, delayMs: wait, error: failure });
       await rt.sleep(wait, signal);
       continue;
     }
@@ -62,8 +62,9 @@ export async function send(
     if (res.ok) return readBody(res);
     const serverDelay = serverDelaySeconds(res.headers, rt.now());
     const wait = retryDelayMs({ ...policy, retries, status: res.status, serverDelay });
-    if (wait === null) throw await errorFrom(res, serverDelay);
-    await res.body?.cancel();
+    const failure = await errorFrom(res, serverDelay);
+    if (wait === null) throw failure;
+    options.onRetry?.({ attempt: retries + 1, delayMs: wait, error: failure });
     await rt.sleep(wait, signal);
   }
 }

@@ -2,7 +2,10 @@ import { NafsiError } from "./errors.js";
 import type { Alert } from "./types.js";
 
 export interface VerifyWebhookOptions {
-  /** How far the signature's timestamp may be from now (default 300 s), against replays. */
+  /**
+   * How far the signature's timestamp may be from now (default 300 s), against replays. Anything but
+   * a positive finite number rejects every delivery (`invalid_signature`).
+   */
   toleranceSeconds?: number;
   /** @internal Test seam: the current time in ms. */
   now?: () => number;
@@ -22,6 +25,12 @@ export async function verifyWebhook(
   secret: string,
   options: VerifyWebhookOptions = {},
 ): Promise<Alert> {
+  const tolerance = options.toleranceSeconds ?? 300;
+  // Checked before anything else: NaN would make the timestamp check always pass (every comparison
+  // with NaN is false), and an empty secret is a key that anyone can sign with.
+  if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance <= 0)
+    throw invalid("toleranceSeconds must be a positive, finite number of seconds.");
+  if (typeof secret !== "string" || secret.length === 0) throw invalid("The webhook secret is empty.");
   const body = typeof rawBody === "string" ? rawBody : new TextDecoder().decode(rawBody);
   let timestamp: string | undefined;
   const signatures: Uint8Array<ArrayBuffer>[] = [];
@@ -32,7 +41,6 @@ export async function verifyWebhook(
   }
   if (timestamp === undefined || signatures.length === 0)
     throw invalid("The signature header is missing or malformed.");
-  const tolerance = options.toleranceSeconds ?? 300;
   const now = (options.now ?? Date.now)() / 1000;
   if (Math.abs(now - Number(timestamp)) > tolerance)
     throw invalid("The signature's timestamp is outside the tolerance.");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Nafsi, NafsiError } from "../src/index.js";
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, retryDelayMs } from "../src/retry.js";
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, MAX_TIMER_MS, type RetryInfo, retryDelayMs } from "../src/retry.js";
 import { fakeRuntime, json, rateLimited } from "./fakes.js";
 
 const BASE = "http://gateway.test";
@@ -182,5 +182,113 @@ describe("abort", () => {
       client(net, { fetch: realFetch as typeof fetch }).request("/v1/verify", { signal: controller.signal }),
     ).rejects.toThrow("user left");
     expect(net.sent).toHaveLength(0);
+  });
+});
+
+describe("waits a timer can hold", () => {
+  // 2 147 484 s is just over 2^31 - 1 ms: setTimeout would fire at once instead of waiting.
+  const beyondTimer = () => rateLimited({ "Retry-After": "2147484" });
+
+  it("a Retry-After beyond 2^31 - 1 ms throws at once, however large maxRetryDelayMs (the real sleep)", async () => {
+    for (const maxRetryDelayMs of [2 ** 31, 2 ** 40, Infinity]) {
+      const net = fakeRuntime([beyondTimer(), beyondTimer(), beyondTimer(), beyondTimer()]);
+      const { sleep: _fakeSleep, ...withRealSleep } = net.runtime;
+      const error = await client(net, { maxRetryDelayMs, runtime: withRealSleep } as never)
+        .request("/v1/verify")
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 429, code: "rate_limit_exceeded", retryAfter: 2147484 });
+      expect(net.sent, String(maxRetryDelayMs)).toHaveLength(1);
+    }
+  });
+
+  it("no wait exceeds 2^31 - 1 ms, jitter included", async () => {
+    const net = fakeRuntime([rateLimited({ "Retry-After": "2147483" }), ok()]);
+    net.state.randomValue = 0.99;
+    await client(net, { maxRetryDelayMs: Infinity }).request("/v1/verify");
+    expect(net.waits).toEqual([MAX_TIMER_MS]);
+  });
+
+  it("a NaN maxRetryDelayMs or maxRetries means the default, not 'no wait' or 'forever'", async () => {
+    const net = fakeRuntime([rateLimited({ "Retry-After": "30" }), ok()]);
+    net.state.randomValue = 0;
+    await client(net, { maxRetryDelayMs: NaN }).request("/v1/verify");
+    expect(net.waits).toEqual([30_000]);
+    const tooLong = fakeRuntime([rateLimited({ "Retry-After": "61" }), ok()]);
+    await expect(client(tooLong, { maxRetryDelayMs: NaN }).request("/v1/verify")).rejects.toMatchObject({
+      code: "rate_limit_exceeded",
+    });
+    expect(tooLong.sent).toHaveLength(1);
+    const forever = fakeRuntime(Array.from({ length: 10 }, () => rateLimited({ "Retry-After": "1" })));
+    await expect(client(forever, { maxRetries: NaN }).request("/v1/verify")).rejects.toMatchObject({
+      code: "rate_limit_exceeded",
+    });
+    expect(forever.sent).toHaveLength(4);
+  });
+});
+
+describe("onRetry", () => {
+  it("is called before each wait with the attempt, the delay and the error", async () => {
+    const net = fakeRuntime([rateLimited({ "Retry-After": "7" }), new TypeError("fetch failed"), ok()]);
+    net.state.randomValue = 0;
+    const seen: (RetryInfo & { waitsSoFar: number })[] = [];
+    await client(net, { onRetry: (info: RetryInfo) => seen.push({ ...info, waitsSoFar: net.waits.length }) }).request(
+      "/v1/verify",
+    );
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatchObject({ attempt: 1, delayMs: 7000, waitsSoFar: 0 });
+    expect(seen[0]!.error).toBeInstanceOf(NafsiError);
+    expect(seen[0]!.error).toMatchObject({ status: 429, code: "rate_limit_exceeded", retryAfter: 7 });
+    expect(seen[1]).toMatchObject({ attempt: 2, delayMs: net.waits[1], waitsSoFar: 1 });
+    expect(seen[1]!.error).toMatchObject({ status: 0, code: "network_error" });
+    expect(net.waits).toEqual([7000, net.waits[1]]);
+  });
+
+  it("is not called when nothing is retried: success, an error not retried, a Retry-After too long", async () => {
+    const calls: RetryInfo[] = [];
+    const onRetry = (info: RetryInfo) => calls.push(info);
+    await client(fakeRuntime([ok()]), { onRetry }).request("/v1/verify");
+    await client(fakeRuntime([json(401, { error: { code: "invalid_credentials", message: "x" } })]), { onRetry })
+      .request("/v1/verify")
+      .catch(() => null);
+    await client(fakeRuntime([rateLimited({ "Retry-After": "120" })]), { onRetry })
+      .request("/v1/verify")
+      .catch(() => null);
+    expect(calls).toEqual([]);
+  });
+
+  it("counts every retry up to maxRetries; not for the final failure", async () => {
+    const net = fakeRuntime(Array.from({ length: 4 }, () => rateLimited({ "Retry-After": "1" })));
+    const attempts: number[] = [];
+    await client(net, { onRetry: ({ attempt }: RetryInfo) => attempts.push(attempt) })
+      .request("/v1/verify")
+      .catch(() => null);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(net.sent).toHaveLength(4);
+  });
+
+  it("given to request() replaces the one given to init", async () => {
+    const fromInit: number[] = [];
+    const fromRequest: number[] = [];
+    const net = fakeRuntime([rateLimited({ "Retry-After": "1" }), ok(), rateLimited({ "Retry-After": "1" }), ok()]);
+    const nafsi = client(net, { onRetry: ({ attempt }: RetryInfo) => fromInit.push(attempt) });
+    await nafsi.request("/v1/verify", { onRetry: ({ attempt }) => fromRequest.push(attempt) });
+    expect(fromInit).toEqual([]);
+    expect(fromRequest).toEqual([1]);
+    await nafsi.request("/v1/verify");
+    expect(fromInit).toEqual([1]);
+  });
+
+  it("that throws stops the call with its error, before any wait", async () => {
+    const net = fakeRuntime([rateLimited({ "Retry-After": "1" }), ok()]);
+    const stop = new Error("the user gave up");
+    await expect(
+      client(net, {
+        onRetry: () => {
+          throw stop;
+        },
+      }).request("/v1/verify"),
+    ).rejects.toBe(stop);
+    expect(net.waits).toEqual([]);
+    expect(net.sent).toHaveLength(1);
   });
 });

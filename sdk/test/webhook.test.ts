@@ -46,6 +46,27 @@ describe("verifyWebhook", () => {
     await refusal(verifyWebhook(body, sign(T, body).replace(`t=${T}`, `t=${T + 1}`), SECRET, { now }));
   });
 
+  it("rejects every delivery when toleranceSeconds is not a positive finite number", async () => {
+    const old = T - 10 * 365 * 86_400; // ten years ago
+    await refusal(verifyWebhook(body, sign(old, body), SECRET, { now, toleranceSeconds: 300 }));
+    for (const toleranceSeconds of [NaN, Infinity, -Infinity, 0, -1, -300, "300" as unknown as number]) {
+      const error = await refusal(verifyWebhook(body, sign(old, body), SECRET, { now, toleranceSeconds }));
+      expect(error.message, String(toleranceSeconds)).toContain("toleranceSeconds");
+      // Even a fresh, valid signature: the option itself is wrong.
+      await refusal(verifyWebhook(body, sign(T, body), SECRET, { now, toleranceSeconds }));
+    }
+    await expect(verifyWebhook(body, sign(T - 5, body), SECRET, { now, toleranceSeconds: 10 })).resolves.toEqual(alert);
+    await expect(verifyWebhook(body, sign(T - 1, body), SECRET, { now, toleranceSeconds: 1.5 })).resolves.toEqual(
+      alert,
+    );
+  });
+
+  it("rejects an empty secret, even for a body signed with the empty key", async () => {
+    for (const secret of ["", undefined as unknown as string, null as unknown as string]) {
+      await refusal(verifyWebhook(body, sign(T, body, ""), secret, { now }));
+    }
+  });
+
   it("rejects malformed and missing headers", async () => {
     for (const header of [
       null,

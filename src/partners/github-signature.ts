@@ -53,32 +53,36 @@ function importKey(pem: string): Promise<CryptoKey | null> {
   return key;
 }
 
-/** One DER INTEGER at `at`, as exactly 32 big-endian bytes; null when malformed or too large. */
+/**
+ * One DER INTEGER at `at`, as exactly 32 big-endian bytes; null unless it is the one encoding DER
+ * allows for a value in 1..2^256-1: a short-form length, no 0x00 in front that the next byte does
+ * not need (non-minimal), no top bit set without it (negative), and at most 32 bytes of value.
+ */
 function derInteger(der: Uint8Array, at: number): { value: Uint8Array; next: number } | null {
   if (der[at] !== 0x02) return null;
   const length = der[at + 1];
   if (length === undefined || length === 0 || length > 33 || at + 2 + length > der.length) return null;
   let bytes = der.subarray(at + 2, at + 2 + length);
-  while (bytes.length > 32 && bytes[0] === 0) bytes = bytes.subarray(1);
+  if (bytes[0]! & 0x80) return null;
+  if (bytes[0] === 0) {
+    if (bytes.length === 1 || !(bytes[1]! & 0x80)) return null;
+    bytes = bytes.subarray(1);
+  }
   if (bytes.length > 32) return null;
   const value = new Uint8Array(32);
   value.set(bytes, 32 - bytes.length);
   return { value, next: at + 2 + length };
 }
 
-/** ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } → r||s (64 bytes), or null. */
+/**
+ * ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } → r||s (64 bytes), or null. Strict DER, as
+ * GitHub's signer emits it: one encoding per signature, so that no second spelling of a signature
+ * is taken. The sequence holds at most 2 × 35 bytes, so its length is always short form, and
+ * nothing may follow it.
+ */
 export function derToRaw(der: Uint8Array): Uint8Array | null {
-  if (der[0] !== 0x30) return null;
-  let at = 2;
-  let length = der[1] ?? 0;
-  if (length === 0x81) {
-    length = der[2] ?? 0;
-    at = 3;
-  } else if (length > 0x7f) {
-    return null;
-  }
-  if (at + length !== der.length) return null;
-  const r = derInteger(der, at);
+  if (der.length < 2 || der[0] !== 0x30 || der[1]! > 0x7f || 2 + der[1]! !== der.length) return null;
+  const r = derInteger(der, 2);
   const s = r && derInteger(der, r.next);
   if (!r || !s || s.next !== der.length) return null;
   const raw = new Uint8Array(64);

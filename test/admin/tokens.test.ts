@@ -366,6 +366,105 @@ describe("no escalation", () => {
   });
 });
 
+describe("no token outlives its creator", () => {
+  const post = (secret: string, days: number) =>
+    as(secret, "POST", "/admin/tokens", {
+      name: `Child ${days}`,
+      permissions: ["clients:read"],
+      expires_in_days: days,
+    });
+
+  it("a 1-day token cannot make a 365-day one (403, nothing created), but can make a 1-day one", async () => {
+    const creator = await mintToken(["tokens:manage", "clients:read"], { expires_in_days: 1 });
+    const before = (await adminJson("GET", "/admin/tokens?limit=100")).body.tokens.length;
+    for (const days of [365, 2]) {
+      const error = await expectError(await post(creator.secret, days), 403, "forbidden");
+      expect(error.message).toContain(creator.token.expires_at);
+      expect(error.missing_permission).toBeUndefined();
+    }
+    expect((await adminJson("GET", "/admin/tokens?limit=100")).body.tokens.length).toBe(before);
+    const res = await post(creator.secret, 1);
+    expect(res.status).toBe(201);
+    const { token } = (await res.json()) as any;
+    expect(Date.parse(token.expires_at)).toBeLessThanOrEqual(Date.parse(creator.token.expires_at) + 60_000);
+  });
+
+  it("the minute's slack is a minute: two minutes on, a 1-day token can no longer make a 1-day one", async () => {
+    const creator = await mintToken(["tokens:manage", "clients:read"], { expires_in_days: 1 });
+    const createdAt = Date.parse(creator.token.created_at);
+    const app = appWithEnv({});
+    const status = (at: number) =>
+      withClock(
+        at,
+        async () =>
+          (
+            await app.fetch("/admin/tokens", {
+              method: "POST",
+              headers: { Authorization: `Bearer ${creator.secret}`, "Content-Type": "application/json" },
+              body: JSON.stringify({ name: "Late child", permissions: ["clients:read"], expires_in_days: 1 }),
+            })
+          ).status,
+      );
+    expect(await status(createdAt + 59_000)).toBe(201);
+    expect(await status(createdAt + 120_000)).toBe(403);
+    await app.settle();
+  });
+
+  it("ADMIN_TOKEN never expires: it may make a token of any lifetime", async () => {
+    expect((await post(ADMIN_TOKEN, 365)).status).toBe(201);
+  });
+});
+
+describe("a token revokes only tokens it could have created", () => {
+  it("a scoped tokens:manage token cannot revoke a * token of the same scope (403, still valid)", async () => {
+    const client = await createClient();
+    const manager = await mintToken(["tokens:manage", "clients:read"], { client_ids: [client.id] });
+    const wider = await mintToken(["*"], { client_ids: [client.id] });
+    const error = await expectError(
+      await as(manager.secret, "POST", `/admin/tokens/${wider.id}/revoke`),
+      403,
+      "forbidden",
+    );
+    expect(error.missing_permission).toBe("*");
+    expect((await storedToken(wider.id))!.revoked_at).toBeNull();
+    expect((await as(wider.secret, "GET", "/admin/me")).status).toBe(200);
+  });
+
+  it("nor one holding a permission it lacks, nor one that outlives it; a narrower one it may", async () => {
+    const manager = await mintToken(["tokens:manage", "clients:read"], { expires_in_days: 30 });
+    const writer = await mintToken(["clients:write"], { expires_in_days: 1 });
+    const longer = await mintToken(["clients:read"], { expires_in_days: 90 });
+    const narrower = await mintToken(["clients:read"], { expires_in_days: 1 });
+    const missing = await expectError(
+      await as(manager.secret, "POST", `/admin/tokens/${writer.id}/revoke`),
+      403,
+      "forbidden",
+    );
+    expect(missing.missing_permission).toBe("clients:write");
+    await expectError(await as(manager.secret, "POST", `/admin/tokens/${longer.id}/revoke`), 403, "forbidden");
+    for (const refused of [writer, longer]) {
+      expect((await storedToken(refused.id))!.revoked_at).toBeNull();
+      expect((await as(refused.secret, "GET", "/admin/me")).status).toBe(200);
+    }
+    const revoked = await as(manager.secret, "POST", `/admin/tokens/${narrower.id}/revoke`);
+    expect(revoked.status).toBe(200);
+    await expectError(await as(narrower.secret, "GET", "/admin/me"), 401, "unauthorized");
+  });
+
+  it("ADMIN_TOKEN revokes any token", async () => {
+    const client = await createClient();
+    const tokens = [
+      await mintToken(["*"]),
+      await mintToken(["*"], { client_ids: [client.id], expires_in_days: 365 }),
+      await mintToken(["tokens:manage"], { expires_in_days: 1 }),
+    ];
+    for (const { id, secret } of tokens) {
+      expect((await adminJson("POST", `/admin/tokens/${id}/revoke`)).status).toBe(200);
+      await expectError(await as(secret, "GET", "/admin/me"), 401, "unauthorized");
+    }
+  });
+});
+
 describe("an ADMIN_TOKEN that looks like an admin token secret", () => {
   it("is still the bootstrap owner (and other nafsi_admin_ values are still checked as tokens)", async () => {
     const bootstrap = "nafsi_admin_e2e" + "0123456789abcdef".repeat(3);

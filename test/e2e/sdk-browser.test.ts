@@ -7,6 +7,28 @@ import { NafsiAdmin } from "../../sdk/src/index.js";
 import { launchBrowser } from "./support/browser";
 import { gateway } from "./support/shared";
 
+/**
+ * Worker scripts on the page's origin that load the SDK from the gateway with importScripts, as an
+ * app's worker would, and answer a message {clientId, clientSecret?, workflowId?, baseUrl} with
+ * what Nafsi.init did. Should init accept the options, the worker also makes a request, so that a
+ * secret that got through would show on the wire.
+ */
+const TRY_INIT = `async function tryInit(options) {
+  try {
+    const nafsi = Nafsi.init(options);
+    const sent = await nafsi.request("/v1/verify").then(() => "answered", (e) => e.code);
+    return { threw: false, sent };
+  } catch (error) {
+    return { threw: true, isNafsiError: error instanceof Nafsi.NafsiError, code: error.code, status: error.status };
+  }
+}`;
+const WORKER_SCRIPTS: Record<string, string> = {
+  "/dedicated-worker.js": "onmessage = async (event) => postMessage(await tryInit(event.data));",
+  "/shared-worker.js":
+    "onconnect = (event) => { const port = event.ports[0]; port.onmessage = async (m) => port.postMessage(await tryInit(m.data)); };",
+  "/service-worker.js": "onmessage = async (event) => event.ports[0].postMessage(await tryInit(event.data));",
+};
+
 let browser: Browser;
 let site: Server;
 let pageOrigin: string;
@@ -19,7 +41,13 @@ beforeAll(async () => {
   baseUrl = gateway().baseUrl;
   admin = new NafsiAdmin({ baseUrl, token: gateway().adminToken });
   // The page's own origin: a different port from the gateway's, so every call is cross-origin.
-  site = createServer((_req, res) => {
+  site = createServer((req, res) => {
+    const worker = WORKER_SCRIPTS[req.url ?? ""];
+    if (worker) {
+      res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" });
+      res.end(`importScripts(${JSON.stringify(`${baseUrl}/sdk/nafsi.js`)});\n${TRY_INIT}\n${worker}`);
+      return;
+    }
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
     res.end(`<!doctype html><html lang="en"><title>app</title><script src="${baseUrl}/sdk/nafsi.js"></script></html>`);
   });
@@ -130,4 +158,79 @@ describe("the SDK in a browser", () => {
     expect(error).toMatchObject({ code: "origin_not_allowed", status: 403, requestId: expect.any(String) });
     await page.close();
   });
+});
+
+describe("the SDK in a worker of a page", () => {
+  type Kind = "dedicated" | "shared" | "service";
+
+  /** Starts a worker of `kind` from a page on pageOrigin and hands it `options`; its answer. */
+  async function inWorker(page: Page, kind: Kind, options: Record<string, string>) {
+    return page.evaluate(
+      async ({ kind, options }) => {
+        if (kind === "dedicated") {
+          const worker = new Worker("/dedicated-worker.js");
+          const answer = new Promise((resolve) => (worker.onmessage = (e) => resolve(e.data)));
+          worker.postMessage(options);
+          return answer;
+        }
+        if (kind === "shared") {
+          const worker = new SharedWorker("/shared-worker.js");
+          const answer = new Promise((resolve) => (worker.port.onmessage = (e) => resolve(e.data)));
+          worker.port.postMessage(options);
+          return answer;
+        }
+        await navigator.serviceWorker.register("/service-worker.js");
+        const { active } = await navigator.serviceWorker.ready;
+        const channel = new MessageChannel();
+        const answer = new Promise((resolve) => (channel.port1.onmessage = (e) => resolve(e.data)));
+        active!.postMessage(options, [channel.port2]);
+        return answer;
+      },
+      { kind, options },
+    );
+  }
+
+  /** A fresh context (its own service workers) and every request to the gateway, with its secret header. */
+  async function freshPage() {
+    const context = await browser.newContext();
+    const toGateway: { path: string; secret: string | undefined }[] = [];
+    context.on("request", (req) => {
+      if (req.url().startsWith(baseUrl)) {
+        toGateway.push({ path: req.url().slice(baseUrl.length), secret: req.headers()["x-client-secret"] });
+      }
+    });
+    const page = await context.newPage();
+    await page.goto(pageOrigin);
+    return { context, page, toGateway };
+  }
+
+  it("a dedicated worker that importScripts the SDK: the workflow ID goes out (the watch sees workers)", async () => {
+    const creds = await workflowFor([pageOrigin]);
+    const { context, page, toGateway } = await freshPage();
+    const answer = await inWorker(page, "dedicated", {
+      clientId: creds.clientId,
+      workflowId: creds.workflowId,
+      baseUrl,
+    });
+    expect(answer).toEqual({ threw: false, sent: "answered" });
+    expect(toGateway.map((r) => r.path)).toContain("/v1/verify");
+    await context.close();
+  });
+
+  for (const kind of ["dedicated", "shared", "service"] as const) {
+    it(`refuses Nafsi.init with a client secret in a ${kind} worker, sending nothing`, async () => {
+      const creds = await workflowFor([pageOrigin]);
+      const { context, page, toGateway } = await freshPage();
+      const answer = await inWorker(page, kind, {
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+        baseUrl,
+      });
+      expect(answer).toEqual({ threw: true, isNafsiError: true, code: "secret_in_browser", status: 0 });
+      await page.waitForTimeout(200);
+      expect(toGateway.filter((r) => r.path !== "/sdk/nafsi.js")).toEqual([]);
+      expect(toGateway.some((r) => r.secret !== undefined)).toBe(false);
+      await context.close();
+    });
+  }
 });

@@ -25,7 +25,8 @@ import {
   withWorkflow,
 } from "../support/helpers";
 import { setObjectClock } from "../support/clock";
-import { type ScanningKey, keyDocument, newScanningKey, report, reported, signedRequest } from "../support/leaks";
+import { type ScanningKey, keyDocument, newScanningKey, report, reported, sign, signedRequest } from "../support/leaks";
+import { hasPaddedInteger, malformedVariants } from "../support/der-variants";
 
 const countingBindings = (calls: Calls) => ({
   DB: counted(env.DB, "DB", calls),
@@ -105,6 +106,55 @@ describe("POST /leaks/github: the signature comes before anything else", () => {
     const c = await createClient();
     const [entry] = await feedback(await report(key, [reported(c.secret)]));
     expect(entry.label).toBe("true_positive");
+  });
+});
+
+describe("POST /leaks/github: the signature is strict DER", () => {
+  const bytesOf = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+
+  it("refuses every other encoding of a valid signature with 401 invalid_signature, touching no binding", async () => {
+    const key = await newScanningKey();
+    const c = await createClient();
+    const body = JSON.stringify([reported(c.secret)]);
+    // ECDSA is randomized: sign until r or s has its top bit set, for the "negative" encoding.
+    let der = bytesOf(await sign(key, body));
+    while (!hasPaddedInteger(der)) der = bytesOf(await sign(key, body));
+    const variants = malformedVariants(der);
+    expect(variants.length).toBeGreaterThanOrEqual(10);
+    for (const [name, variant] of variants) {
+      const calls: Calls = {};
+      const res = await callWithEnv(
+        { SECRET_SCANNING_KEYS: keyDocument(key), LEAKED_SECRET_ACTION: "deactivate", ...countingBindings(calls) },
+        "/leaks/github",
+        {
+          method: "POST",
+          body,
+          headers: {
+            "Content-Type": "application/json",
+            "Github-Public-Key-Identifier": key.id,
+            "Github-Public-Key-Signature": base64(variant),
+          },
+        },
+      );
+      expect(res.status, name).toBe(401);
+      await expectError(res, 401, "invalid_signature");
+      expect(calls, name).toEqual({});
+    }
+    expect((await clientOf(c.id)).status).toBe("active");
+    expect(await alertsOf(c.id, "secret_leaked")).toEqual([]);
+
+    // The minimal encoding of that same signature is taken.
+    const res = await callWithEnv({ SECRET_SCANNING_KEYS: keyDocument(key) }, "/leaks/github", {
+      method: "POST",
+      body,
+      headers: {
+        "Content-Type": "application/json",
+        "Github-Public-Key-Identifier": key.id,
+        "Github-Public-Key-Signature": base64(der),
+      },
+    });
+    expect((await feedback(res))[0].label).toBe("true_positive");
   });
 });
 

@@ -14,7 +14,8 @@ import { adminRoute } from "../admin-route";
 import { auditContextOf } from "../audit-context";
 import type { AdminEnv } from "../context";
 import { adminCredentials } from "../credentials";
-import { ANY_VALID_TOKEN, type Grant, grantsBeyond } from "../permissions";
+import { type Escalation, escalation } from "../escalation";
+import { ANY_VALID_TOKEN } from "../permissions";
 import type { Principal } from "../principal";
 import { presentToken } from "../present-token";
 import { inScope } from "../scope";
@@ -50,14 +51,45 @@ function visibleTo(principal: Principal, row: AdminTokenRow): boolean {
   return row.clientIds !== null && row.clientIds.every((id) => inScope(principal, id));
 }
 
-/** The no-escalation rule for client_ids, then the IDs' existence (400 for made-up or unknown ones). */
-async function checkClientIds(env: Env, principal: Principal, requested: string[] | undefined): Promise<void> {
-  if (requested === undefined) {
-    if (principal.clientIds !== null) {
-      throw forbidden("A token limited to some clients cannot create a token for every client: name client_ids.");
-    }
-    return;
+/** The 403 for creating a token beyond the caller, saying what it lacks. */
+function createRefused(refusal: Escalation): ApiError {
+  switch (refusal.kind) {
+    case "permission":
+      return forbidden(
+        `A token can only grant permissions it holds itself; it does not hold ${refusal.permission}.`,
+        refusal.permission,
+      );
+    case "unscoped":
+      return forbidden("A token limited to some clients cannot create a token for every client: name client_ids.");
+    case "client_scope":
+      return forbidden("client_ids may only name clients within this token's own client_ids.");
+    case "expiry":
+      return forbidden(
+        `A token cannot create a token that outlives it: this one expires at ${iso(refusal.latest)}; ask for fewer expires_in_days.`,
+      );
   }
+}
+
+/** The 403 for revoking a token beyond the caller (one it could not have created). */
+function revokeRefused(refusal: Escalation): ApiError {
+  const prefix = "A token can only revoke tokens it could have created";
+  switch (refusal.kind) {
+    case "permission":
+      return forbidden(
+        `${prefix}: that token holds ${refusal.permission}, which this one does not.`,
+        refusal.permission,
+      );
+    case "unscoped":
+    case "client_scope":
+      return forbidden(`${prefix}: that token reaches clients this one does not.`);
+    case "expiry":
+      return forbidden(`${prefix}: that token outlives this one.`);
+  }
+}
+
+/** 400 for client_ids that are not client IDs of this gateway (checked before the scope rule). */
+async function checkClientIdFormat(env: Env, requested: string[] | undefined): Promise<void> {
+  if (requested === undefined) return;
   const credentials = await adminCredentials(env);
   const malformed: { field: string; message: string }[] = [];
   for (const [i, id] of requested.entries()) {
@@ -65,10 +97,14 @@ async function checkClientIds(env: Env, principal: Principal, requested: string[
       malformed.push({ field: `client_ids.${i}`, message: "Not a client ID." });
   }
   if (malformed.length) throw ApiError.invalidRequest(malformed, "client_ids names values that are not client IDs.");
-  // Outside the creator's scope is refused whether or not the client exists, so nothing is revealed.
-  if (requested.some((id) => !inScope(principal, id))) {
-    throw forbidden("client_ids may only name clients within this token's own client_ids.");
-  }
+}
+
+/**
+ * 400 for client_ids naming clients that do not exist. Checked after the scope rule: outside the
+ * creator's scope is refused whether or not the client exists, so nothing is revealed.
+ */
+async function checkClientIdsExist(env: Env, requested: string[] | undefined): Promise<void> {
+  if (requested === undefined) return;
   const found = await database(env.DB)
     .select({ id: clients.id })
     .from(clients)
@@ -87,20 +123,24 @@ tokenRoutes.openapi(
     tags,
     summary: "Create an admin token",
     description:
-      "The secret is in this response and never again: store it now. A token can only create tokens with a subset of its own permissions and client scope (403 `forbidden` otherwise).",
+      "The secret is in this response and never again: store it now. A token can only create tokens with a subset of its own permissions and client scope that expire no later than itself, give or take a minute (403 `forbidden` otherwise).",
     request: { body: { content: { "application/json": { schema: CreateTokenBody } }, required: true } },
     responses: { 201: json(TokenWithSecret, "Created; the secret is shown once"), ...errorResponses(400, 401) },
   }),
   async (c) => {
     const body = c.req.valid("json");
     const principal = c.get("principal");
-    const beyond = grantsBeyond(principal.permissions, body.permissions as Grant[]);
-    if (beyond.length) {
-      throw forbidden(`A token can only grant permissions it holds itself; it does not hold ${beyond[0]}.`, beyond[0]);
-    }
-    await checkClientIds(c.env, principal, body.client_ids);
-    const secret = await (await adminCredentials(c.env)).newAdminSecret();
     const now = clockNow();
+    const expiresAt = now + (body.expires_in_days ?? DEFAULT_TOKEN_DAYS) * DAY_MS;
+    await checkClientIdFormat(c.env, body.client_ids);
+    const refusal = escalation(principal, {
+      permissions: body.permissions,
+      clientIds: body.client_ids ?? null,
+      expiresAt,
+    });
+    if (refusal) throw createRefused(refusal);
+    await checkClientIdsExist(c.env, body.client_ids);
+    const secret = await (await adminCredentials(c.env)).newAdminSecret();
     const row: AdminTokenRow = {
       id: newOpaqueId("adt_"),
       name: body.name,
@@ -109,7 +149,7 @@ tokenRoutes.openapi(
       secretHash: await sha256Hex(secret),
       secretLastFour: lastFour(secret),
       createdAt: now,
-      expiresAt: now + (body.expires_in_days ?? DEFAULT_TOKEN_DAYS) * DAY_MS,
+      expiresAt,
       lastUsedAt: null,
       revokedAt: null,
       createdBy: principal.actor,
@@ -169,14 +209,18 @@ tokenRoutes.openapi(
     tags,
     summary: "Revoke an admin token, permanently",
     description:
-      "From the next call on, the token is 401 `unauthorized`. Revoking a revoked token answers 200 with it unchanged.",
+      "From the next call on, the token is 401 `unauthorized`. Revoking a revoked token answers 200 with it unchanged. A token can only revoke tokens it could have created (403 `forbidden` otherwise); `ADMIN_TOKEN` may revoke any.",
     request: { params: TokenIdParam },
     responses: { 200: json(TokenEnvelope, "The revoked admin token"), ...errorResponses(401, 404) },
   }),
   async (c) => {
     const { token_id } = c.req.valid("param");
+    const principal = c.get("principal");
     const existing = await tokenById(c.env.DB, token_id);
-    if (!existing || !visibleTo(c.get("principal"), existing)) throw noSuchToken();
+    if (!existing || !visibleTo(principal, existing)) throw noSuchToken();
+    // Only a token it could have created: a narrow token cannot take down a wider one.
+    const refusal = escalation(principal, existing);
+    if (refusal) throw revokeRefused(refusal);
     const row =
       existing.revokedAt !== null ? existing : await revokeToken(c.env.DB, token_id, clockNow(), auditContextOf(c));
     if (!row) throw noSuchToken();
