@@ -14,7 +14,7 @@ import { BOOTSTRAP } from "../../src/admin/principal";
 import { sha256Hex } from "../../src/domain/hash";
 import { handleError } from "../../src/lib/error-handler";
 import { ApiError } from "../../src/lib/errors";
-import { CLAIM_TTL_MS, IDEMPOTENCY_TTL_MS, purgeIdempotencyKeys } from "../../src/storage/idempotency-keys";
+import { CLAIM_TTL_MS, IDEMPOTENCY_TTL_MS, claimKey, purgeIdempotencyKeys } from "../../src/storage/idempotency-keys";
 import { withIsolateClock } from "../support/clock";
 import { admin, call, createClient, env, expectError } from "../support/helpers";
 import { as, mintToken } from "../support/tokens";
@@ -97,6 +97,19 @@ describe("a repeated request with the same key", () => {
     );
     expect(outcomes.filter((o) => o === "created")).toHaveLength(1);
     expect(await workflowsOf(client.id)).toBe(1);
+  });
+
+  it("the claim is one atomic statement: of ten claims started together exactly one holds the key", async () => {
+    const key = newKey();
+    const request = { method: "POST", path: "/admin/workflows", bodyHash: await sha256Hex("{}") };
+    const now = Date.now();
+    // All ten are in flight before any of them is answered: a read-then-write would let each see no row.
+    const held = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => claimKey(env.DB, "bootstrap", key, request, `claim-${i}`, now)),
+    );
+    expect(held.filter(Boolean)).toHaveLength(1);
+    const [row] = await keyRows(key);
+    expect(row).toMatchObject({ state: "in_progress", claim_id: `claim-${held.indexOf(true)}` });
   });
 
   it("a GET or PATCH with a key is served as usual (only POSTs are kept)", async () => {
