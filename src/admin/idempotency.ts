@@ -7,6 +7,7 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { sha256Hex } from "../domain/hash";
 import { clockNow } from "../lib/clock";
 import { ApiError } from "../lib/errors";
@@ -68,7 +69,7 @@ export const idempotency = () =>
     };
     const claimId = crypto.randomUUID();
     if (!(await claimKey(db, actor, key, request, claimId, clockNow()))) {
-      return answerTaken(await keyRow(db, actor, key, clockNow()), request);
+      return answerTaken(c, await keyRow(db, actor, key, clockNow()), request);
     }
 
     try {
@@ -106,7 +107,7 @@ export const idempotency = () =>
   });
 
 /** The answer to a request whose key this request could not claim. */
-function answerTaken(row: IdempotencyRow | undefined, request: Fingerprint): Response {
+function answerTaken(c: Context<AdminEnv>, row: IdempotencyRow | undefined, request: Fingerprint): Response {
   // No row: the first request was released (a 5xx) between our claim and this read; try again.
   if (!row || row.state === "in_progress") {
     if (row && !sameRequest(row, request)) throw mismatch();
@@ -122,9 +123,10 @@ function answerTaken(row: IdempotencyRow | undefined, request: Fingerprint): Res
       { extra: { resource_id: row.resourceId } },
     );
   }
-  return new Response(row.body, {
-    status: row.status ?? 200,
-    headers: { "Content-Type": row.contentType ?? "application/json", "Idempotent-Replayed": "true" },
+  // Through the context, so that the headers every answer gets (X-Request-Id: the replay's own) stay.
+  return c.body(row.body ?? "", (row.status ?? 200) as ContentfulStatusCode, {
+    "Content-Type": row.contentType ?? "application/json",
+    "Idempotent-Replayed": "true",
   });
 }
 

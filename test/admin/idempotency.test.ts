@@ -60,6 +60,9 @@ describe("a repeated request with the same key", () => {
       expect(again.headers.get("Idempotent-Replayed")).toBe("true");
       expect(again.headers.get("Content-Type")).toMatch(/^application\/json/);
       expect(await again.text()).toBe(firstBody);
+      // The replay is a request of its own: it has its own request ID.
+      expect(again.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(again.headers.get("X-Request-Id")).not.toBe(first.headers.get("X-Request-Id"));
     }
     expect(await workflowsOf(client.id)).toBe(1);
     expect(await auditOf("workflow.create", client.id)).toBe(1);
