@@ -88,10 +88,13 @@ export class NafsiAdmin {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
     const qs = search.toString();
+    // Every POST gets a fresh key, which send() repeats on each of its own retries: a create whose
+    // answer was lost is then answered from the gateway's kept answer instead of done twice.
+    const idempotency: Record<string, string> = method === "POST" ? { "Idempotency-Key": newIdempotencyKey() } : {};
     return send(this.#rt, this.#baseUrl + path + (qs ? `?${qs}` : ""), {
       ...this.#retry,
       method,
-      headers: { Authorization: `Bearer ${this.#token}` },
+      headers: { Authorization: `Bearer ${this.#token}`, ...idempotency },
       body,
     }) as Promise<Answer<K>>;
   }
@@ -108,4 +111,17 @@ export class NafsiAdmin {
       cursor = (page.next_cursor as string | null) ?? undefined;
     } while (cursor);
   }
+}
+
+/**
+ * A random UUID. `crypto.randomUUID` exists only in secure contexts in browsers (a page served over
+ * plain http from another host has none), while `getRandomValues` exists everywhere.
+ */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

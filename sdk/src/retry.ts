@@ -3,7 +3,9 @@
  * on a fake clock): 429 and 503 wait what the server asked (Retry-After, else the IETF `RateLimit`
  * header's t=) plus up to 10 % jitter, so that callers refused together do not return together;
  * network errors back off exponentially with full jitter, on idempotent methods only, because a
- * POST that failed in flight may have been processed.
+ * POST that failed in flight may have been processed, unless it carries an Idempotency-Key (the
+ * gateway then answers a repeat without doing it twice). A 409 `request_in_progress` (the key's
+ * first request still runs) waits its Retry-After like a 429.
  */
 
 import type { NafsiError } from "./errors.js";
@@ -72,14 +74,18 @@ export interface Attempt {
   maxRetries: number;
   maxRetryDelayMs: number;
   random: () => number;
+  /** The request carries an Idempotency-Key: any method is as safe to repeat as a GET. */
+  keyed?: boolean;
+  /** The answer was 409 `request_in_progress`: not processed, retried after its Retry-After. */
+  inProgress?: boolean;
 }
 
 /** Milliseconds to wait before retrying, or null to give up (and report the last outcome). */
 export function retryDelayMs(attempt: Attempt): number | null {
   const a = { ...attempt, ...limits(attempt) };
   if (a.retries >= a.maxRetries) return null;
-  const idempotent = IDEMPOTENT.test(a.method.toUpperCase());
-  if (a.status === 429 || a.status === 503) {
+  const idempotent = a.keyed === true || IDEMPOTENT.test(a.method.toUpperCase());
+  if (a.status === 429 || a.status === 503 || (a.status === 409 && a.inProgress === true)) {
     if (a.serverDelay !== null) {
       const ms = a.serverDelay * 1000;
       if (ms > a.maxRetryDelayMs) return null;

@@ -18,7 +18,8 @@ export interface SendOptions extends RetryOptions {
 /**
  * One logical call: JSON out, parsed JSON back on 2xx, a NafsiError otherwise, retrying as
  * retry.ts decides. `observe` sees every answer (the data plane reads its rate-limit headers).
- * No Idempotency-Key is sent: the gateway does not honour one.
+ * An `Idempotency-Key` among the headers is sent unchanged on every retry, which makes the call
+ * safe to repeat after a network error whatever its method.
  */
 export async function send(
   rt: Runtime,
@@ -40,6 +41,7 @@ export async function send(
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
     random: rt.random,
+    keyed: Object.keys(headers).some((name) => name.toLowerCase() === "idempotency-key"),
   };
   for (let retries = 0; ; retries++) {
     let res: Response;
@@ -61,8 +63,10 @@ export async function send(
     observe?.(res);
     if (res.ok) return readBody(res);
     const serverDelay = serverDelaySeconds(res.headers, rt.now());
-    const wait = retryDelayMs({ ...policy, retries, status: res.status, serverDelay });
     const failure = await errorFrom(res, serverDelay);
+    // Of the 409s, only request_in_progress is retried; its code is in the body.
+    const inProgress = res.status === 409 && failure.code === "request_in_progress";
+    const wait = retryDelayMs({ ...policy, retries, status: res.status, serverDelay, inProgress });
     if (wait === null) throw failure;
     options.onRetry?.({ attempt: retries + 1, delayMs: wait, error: failure });
     await rt.sleep(wait, signal);

@@ -11,6 +11,7 @@ import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../lib/errors";
 import { ErrorSchema, errorResponses, json } from "../lib/openapi";
 import type { AdminEnv } from "./context";
+import { IDEMPOTENCY_KEY_HEADER } from "./idempotency";
 import { ANY_VALID_TOKEN, type RoutePermission, holds } from "./permissions";
 
 const PERMISSION = Symbol("admin route permission");
@@ -47,19 +48,47 @@ function permissionLine(permission: RoutePermission): string {
     : `Permission: \`${permission}\` (or \`*\`).`;
 }
 
+/**
+ * What every POST documents for the idempotency middleware (idempotency.ts), which serves every
+ * admin POST: a plain parameter object rather than a zod header schema, because the middleware
+ * has already checked the header before any route runs.
+ */
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: "header",
+  required: false,
+  description:
+    "1..255 printable ASCII characters (a random UUID, say). The answer is kept for 24 hours for this token; the same request again with the same key gets it again, with `Idempotent-Replayed: true`, and changes nothing. An answer that showed a secret is not kept, and neither is a 5xx.",
+  schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x20-\\x7E]+$" },
+} as const;
+
+const IDEMPOTENCY_CONFLICTS =
+  "`Idempotency-Key`: `idempotency_key_mismatch` (used for another method, path or body), `request_in_progress` (its first request is still running; `Retry-After: 1`), `secret_already_shown` (its answer showed a secret, which is not kept; `resource_id` names the object)";
+
+function withIdempotency(responses: RouteConfig["responses"]): RouteConfig["responses"] {
+  const conflict = responses[409];
+  const earlier = conflict && "description" in conflict ? `${conflict.description}; ` : "";
+  return { ...responses, 409: json(ErrorSchema, `${earlier}${IDEMPOTENCY_CONFLICTS}`) };
+}
+
 /** createRoute for a management call, with the permission it needs. */
 export function adminRoute<
   P extends string,
   R extends Omit<RouteConfig, "path" | "middleware" | "security"> & { path: P },
 >(permission: RoutePermission, config: R) {
   const description = [config.description, permissionLine(permission)].filter(Boolean).join("\n\n");
+  const post = config.method === "post";
+  const responses = post ? withIdempotency(config.responses) : config.responses;
   return createRoute({
     ...config,
     description,
     security: [{ adminBearer: [] }],
     "x-permission": permission,
+    ...(post
+      ? { parameters: [...(config.parameters ?? []), IDEMPOTENCY_KEY_PARAMETER] as RouteConfig["parameters"] }
+      : {}),
     responses: {
-      ...config.responses,
+      ...responses,
       ...(permission === ANY_VALID_TOKEN ? {} : { 403: FORBIDDEN }),
       // Every admin body goes through jsonBody(): over 64 KiB is 413.
       ...(config.request?.body ? errorResponses(413) : {}),

@@ -4,6 +4,7 @@ import { adminAuth } from "./admin-auth";
 import { undeclaredRoutes } from "./admin-route";
 import type { AdminEnv } from "./context";
 import { requireHygieneConfig } from "./hygiene-config";
+import { idempotency } from "./idempotency";
 import { jsonBody } from "./json-body";
 import { clientRoutes } from "./routes/clients";
 import { observabilityRoutes } from "./routes/observability";
@@ -12,11 +13,14 @@ import { workflowRoutes } from "./routes/workflows";
 
 /**
  * The management API: every /admin call is authenticated first, then checked against the one
- * permission its route declares (see admin-route.ts), then its JSON body checked.
+ * permission its route declares (see admin-route.ts), then its JSON body checked. A POST with an
+ * Idempotency-Key is answered from its kept answer when it is a repeat (idempotency.ts): after
+ * authentication, since keys are kept per token, and after the body limit, since the body's hash
+ * is part of the request it must match.
  */
 export const adminApi = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
-adminApi.use("/admin/*", requireHygieneConfig(), adminAuth(), jsonBody());
+adminApi.use("/admin/*", requireHygieneConfig(), adminAuth(), jsonBody(), idempotency());
 adminApi.route("/", clientRoutes);
 adminApi.route("/", workflowRoutes);
 adminApi.route("/", observabilityRoutes);

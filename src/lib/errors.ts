@@ -24,6 +24,10 @@ export const ERROR_STATUS = {
   // A management call on a revoked/inactive client is a conflict with its state, not an auth failure.
   client_revoked_conflict: 409,
   client_inactive_conflict: 409,
+  // An Idempotency-Key already used for another request, still in use, or whose answer showed a secret.
+  idempotency_key_mismatch: 409,
+  request_in_progress: 409,
+  secret_already_shown: 409,
   rate_limit_exceeded: 429,
   internal_error: 500,
   upstream_unavailable: 502,

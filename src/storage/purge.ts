@@ -2,10 +2,12 @@
  * The daily retention purge (cron trigger): usage rows, alerts and audit entries older than their
  * client's retention_days are deleted in bounded batches (audit entries about the admin plane itself,
  * which belong to no client, after ADMIN_AUDIT_RETENTION_DAYS), so one run never holds D1 for long and a
- * run cut short simply continues the next day.
+ * run cut short simply continues the next day. The same run deletes idempotency keys past their
+ * 24 hours (idempotency-keys.ts).
  */
 import { describeError, log } from "../lib/log";
 import { ADMIN_AUDIT_RETENTION_DAYS, ADMIN_PLANE_CLIENT_ID } from "./admin-tokens";
+import { purgeIdempotencyKeys } from "./idempotency-keys";
 
 const BATCH_ROWS = 500;
 const MAX_BATCHES_PER_TABLE = 200;
@@ -57,7 +59,8 @@ export async function purgeExpired(db: D1Database, now: number): Promise<PurgeRe
 export async function runScheduledPurge(env: Env, now: number): Promise<void> {
   try {
     const purged = await purgeExpired(env.DB, now);
-    log("info", "retention_purge", { ...purged });
+    const idempotencyKeys = await purgeIdempotencyKeys(env.DB, now);
+    log("info", "retention_purge", { ...purged, idempotency_keys: idempotencyKeys });
   } catch (err) {
     log("error", "retention_purge_failed", describeError(err));
     throw err;

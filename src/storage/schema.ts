@@ -157,6 +157,42 @@ export const adminTokens = sqliteTable(
   ],
 );
 
+/**
+ * Answers to admin POSTs sent with an `Idempotency-Key`, kept 24 hours per token (src/admin/
+ * idempotency.ts). The primary key is the claim: the first request inserts the row while it runs,
+ * so concurrent requests with one key find it taken. Never a secret nor a secret's hash: an answer
+ * that showed one is kept as the id of the object it belongs to, without its body.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    /** The token that sent it: "bootstrap" or an admin token's id (two tokens never share a key). */
+    actor: text("actor").notNull(),
+    /** The Idempotency-Key as sent (1..255 printable ASCII). */
+    key: text("key").notNull(),
+    method: text("method").notNull(),
+    /** The path with its query string, if any. */
+    path: text("path").notNull(),
+    /** SHA-256 hex of the request body's exact bytes. */
+    bodyHash: text("body_hash").notNull(),
+    /** When the first request arrived; the row lives 24 hours from then. */
+    createdAt: integer("created_at").notNull(),
+    state: text("state", { enum: ["in_progress", "answered", "secret_shown"] }).notNull(),
+    /** While in progress: a random id of the request that holds the key, and until when it may. */
+    claimId: text("claim_id"),
+    lockedUntil: integer("locked_until"),
+    /** Once answered: the kept answer. */
+    status: integer("status"),
+    contentType: text("content_type"),
+    body: text("body"),
+    /** Once secret_shown: the id of the created or changed object whose secret the answer showed. */
+    resourceId: text("resource_id"),
+    /** Once secret_shown: how to get a new secret, as the route that showed it says (for the 409's message). */
+    renewal: text("renewal"),
+  },
+  (t) => [primaryKey({ columns: [t.actor, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
+);
+
 export type AdminTokenRow = typeof adminTokens.$inferSelect;
 
 export type ClientRow = typeof clients.$inferSelect;

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { database } from "../../storage/database";
 import { adminRoute } from "../admin-route";
 import { auditContextOf } from "../audit-context";
+import { secretShown } from "../idempotency";
 import { assertClientInScope, noSuchClient, scopeCondition } from "../scope";
 import { lastFour } from "../../domain/credentials";
 import { adminCredentials } from "../credentials";
@@ -33,8 +34,7 @@ import {
 import { errorResponses, json } from "../schemas/common";
 
 const tags = ["Clients"];
-/** Responses that carry a secret must never be stored by a browser or a proxy. */
-const NO_STORE = { "Cache-Control": "no-store" } as const;
+const regenerateHint = (id: string) => `To get a new one, regenerate it: POST /admin/clients/${id}/regenerate-secret.`;
 
 async function hashNewSecret(secret: string) {
   return { hash: await sha256Hex(secret), lastFour: lastFour(secret) };
@@ -64,7 +64,8 @@ clientRoutes.openapi(
     const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), clockNow()));
     // The object is created here, by this call: near the client's callers when a region is given.
     const created = unwrap(await authorityFor(c.env, id, row.region).createClient(row, auditContextOf(c)));
-    return c.json({ client: presentClient(created, c.env), client_secret: secret }, 201, NO_STORE);
+    const shown = secretShown(c, { resourceId: created.id, renewal: regenerateHint(created.id) });
+    return c.json({ client: presentClient(created, c.env), client_secret: secret }, 201, shown);
   },
 );
 
@@ -160,7 +161,7 @@ clientRoutes.openapi(
     return c.json(
       { client, client_secret: secret, previous_secret_expires_at: client.previous_secret_expires_at },
       200,
-      NO_STORE,
+      secretShown(c, { resourceId: row.id, renewal: regenerateHint(row.id) }),
     );
   },
 );

@@ -12,6 +12,7 @@ import { DAY_MS, iso } from "../../lib/time";
 import { validationHook } from "../../lib/validation";
 import { adminRoute } from "../admin-route";
 import { auditContextOf } from "../audit-context";
+import { secretShown } from "../idempotency";
 import type { AdminEnv } from "../context";
 import { adminCredentials } from "../credentials";
 import { type Escalation, escalation } from "../escalation";
@@ -32,8 +33,6 @@ import {
 } from "../schemas/tokens";
 
 const tags = ["Admin tokens"];
-/** Responses that carry a secret must never be stored by a browser or a proxy. */
-const NO_STORE = { "Cache-Control": "no-store" } as const;
 
 export const tokenRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
@@ -155,7 +154,8 @@ tokenRoutes.openapi(
       createdBy: principal.actor,
     };
     await insertToken(c.env.DB, row, auditContextOf(c));
-    return c.json({ token: presentToken(row), secret }, 201, NO_STORE);
+    const renewal = `To get a new one, create a new token (POST /admin/tokens) and revoke this one (POST /admin/tokens/${row.id}/revoke).`;
+    return c.json({ token: presentToken(row), secret }, 201, secretShown(c, { resourceId: row.id, renewal }));
   },
 );
 
