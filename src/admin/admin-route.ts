@@ -1,9 +1,10 @@
 /**
  * Every management route is defined through `adminRoute`, which makes it declare the permission it
  * needs: the route gets the one permission check (its first middleware, before validation), the
- * OpenAPI operation states it (`x-permission`, a line in its description, the 403 answer), and
- * `undeclaredRoutes` finds any /admin route registered some other way, so that the management API
- * refuses to start (and the suite fails) rather than serve a call that nobody checks.
+ * OpenAPI operation states it (`x-permission`, a line in its description, the 403 answer, and the
+ * 503 that every management call can give), and `undeclaredRoutes` finds any /admin route
+ * registered some other way, so that the management API refuses to start (and the suite fails)
+ * rather than serve a call that nobody checks.
  */
 import { type RouteConfig, createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
@@ -41,6 +42,12 @@ const FORBIDDEN = json(
   "Forbidden (`forbidden`): the admin token lacks the permission named in `missing_permission`, or the call is outside its client scope",
 );
 
+/** Every management call can meet a binding that cannot answer (src/lib/binding-guard.ts). */
+const UNAVAILABLE = json(
+  ErrorSchema,
+  "Service unavailable (`service_unavailable`, with `Retry-After`): storage or the client's Durable Object did not answer, or the gateway is not configured; a change either happened whole or not at all",
+);
+
 function permissionLine(permission: RoutePermission): string {
   return permission === ANY_VALID_TOKEN
     ? "Permission: none (any valid admin token)."
@@ -58,7 +65,11 @@ export function adminRoute<
     description,
     security: [{ adminBearer: [] }],
     "x-permission": permission,
-    responses: permission === ANY_VALID_TOKEN ? config.responses : { ...config.responses, 403: FORBIDDEN },
+    responses: {
+      ...config.responses,
+      ...(permission === ANY_VALID_TOKEN ? {} : { 403: FORBIDDEN }),
+      503: UNAVAILABLE,
+    },
     middleware: [requirePermission(permission)],
   });
 }

@@ -19,6 +19,7 @@ import {
   type CreatedClient,
   adminJson,
   alertsOf,
+  call,
   callWithEnv,
   createClient,
   createWorkflow,
@@ -504,4 +505,15 @@ describe("the fault table", () => {
       await row.kept?.(given);
     },
   );
+});
+
+describe("the OpenAPI document", () => {
+  it("lists 503 for every management operation and for the leak endpoint", async () => {
+    const doc = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith("/admin") || path === "/leaks/github")
+      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => [`${method} ${path}`, op] as const));
+    expect(operations.length).toBeGreaterThan(10);
+    for (const [key, op] of operations) expect(op.responses, key).toHaveProperty("503");
+  });
 });
