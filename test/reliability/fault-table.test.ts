@@ -10,7 +10,7 @@
  * env once the fault is gone. A new binding (a Queue) adds one entry to BINDINGS and its rows.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { bindingDeadlines } from "../../src/lib/binding-guard";
+import { BINDING_DEADLINES_MS, bindingDeadlines } from "../../src/lib/binding-guard";
 import { tokenKey } from "../../src/storage/token-cache";
 import { keyDocument, newScanningKey, reported, signedRequest } from "../support/leaks";
 import { mintToken } from "../support/tokens";
@@ -158,6 +158,7 @@ const BINDINGS = {
 
 type Binding = keyof typeof BINDINGS;
 
+/** The bindings of wrangler.toml: a new one (a Queue) joins here, in BINDINGS and in the guard's table. */
 const WRANGLER_BINDINGS = ["DB", "TOKEN_CACHE", "CLIENT_AUTHORITY", "ASSETS"] as const;
 
 /** Every binding faulty at once (routes that must not depend on any). */
@@ -515,5 +516,17 @@ describe("the OpenAPI document", () => {
       .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => [`${method} ${path}`, op] as const));
     expect(operations.length).toBeGreaterThan(10);
     for (const [key, op] of operations) expect(op.responses, key).toHaveProperty("503");
+  });
+});
+
+describe("the table's coverage", () => {
+  it("every binding of the env has a deadline in the guard and a fault here", () => {
+    // Bindings are objects; vars and secrets are strings. The test harness adds its own.
+    const bindings = Object.entries(env)
+      .filter(([name, value]) => typeof value === "object" && !Array.isArray(value) && !name.startsWith("__VITEST"))
+      .map(([name]) => name)
+      .sort();
+    expect(bindings).toEqual(Object.keys(BINDING_DEADLINES_MS).sort());
+    expect([...WRANGLER_BINDINGS].sort()).toEqual(bindings);
   });
 });
