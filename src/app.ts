@@ -12,6 +12,7 @@ import { leakRoutes } from "./partners/github-leaks";
 import { scanningKeysProblem } from "./partners/github-keys";
 import { validationHook } from "./lib/validation";
 import { requestId } from "./lib/request-id";
+import { guardBindings } from "./lib/binding-guard";
 
 const OPENAPI_CONFIG = {
   openapi: "3.1.0",
@@ -25,6 +26,11 @@ const OPENAPI_CONFIG = {
 
 export function createApp() {
   const app = new OpenAPIHono<BaseEnv>({ defaultHook: validationHook });
+  // Every route sees its bindings through the guard: deadlines, and 503 when one cannot answer.
+  app.use("*", async (c, next) => {
+    c.env = guardBindings(c.env);
+    await next();
+  });
   app.use("*", requestId());
   app.onError(handleError);
   app.notFound(handleNotFound);

@@ -1,9 +1,10 @@
 /**
  * Every management route is defined through `adminRoute`, which makes it declare the permission it
  * needs: the route gets the one permission check (its first middleware, before validation), the
- * OpenAPI operation states it (`x-permission`, a line in its description, the 403 answer), and
- * `undeclaredRoutes` finds any /admin route registered some other way, so that the management API
- * refuses to start (and the suite fails) rather than serve a call that nobody checks.
+ * OpenAPI operation states it (`x-permission`, a line in its description, the 403 answer, and the
+ * 503 that every management call can give), and `undeclaredRoutes` finds any /admin route
+ * registered some other way, so that the management API refuses to start (and the suite fails)
+ * rather than serve a call that nobody checks.
  */
 import { type RouteConfig, createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
@@ -40,6 +41,12 @@ export const permissionOf = (handler: unknown): RoutePermission | undefined =>
 const FORBIDDEN = json(
   ErrorSchema,
   "Forbidden (`forbidden`): the admin token lacks the permission named in `missing_permission`, or the call is outside its client scope",
+);
+
+/** Every management call can meet a binding that cannot answer (src/lib/binding-guard.ts). */
+const UNAVAILABLE = json(
+  ErrorSchema,
+  "Service unavailable (`service_unavailable`, with `Retry-After`): storage or the client's Durable Object did not answer, or the gateway is not configured; a change either happened whole or not at all",
 );
 
 function permissionLine(permission: RoutePermission): string {
@@ -92,6 +99,7 @@ export function adminRoute<
       ...(permission === ANY_VALID_TOKEN ? {} : { 403: FORBIDDEN }),
       // Every admin body goes through jsonBody(): over 64 KiB is 413.
       ...(config.request?.body ? errorResponses(413) : {}),
+      503: UNAVAILABLE,
     },
     middleware: [requirePermission(permission)],
   });

@@ -7,7 +7,8 @@ import { describeError, log } from "../lib/log";
  * the guarantee that a revoked or over-limit client is never let through.
  */
 export function storageUnavailable(err: unknown): ApiError {
-  log("error", "authority_unavailable", describeError(err));
+  // The binding guard has logged its own failures (binding_unavailable), with the binding's name.
+  if (!(err instanceof ApiError)) log("error", "authority_unavailable", describeError(err));
   return new ApiError("service_unavailable", "The gateway cannot verify credentials right now; retry shortly.", {
     headers: { "Retry-After": "1" },
   });

@@ -38,7 +38,7 @@ interface Held {
 }
 
 /** Per KV binding, so that an isolate serving several configurations never mixes them. */
-const heldByBinding = new WeakMap<object, Lru<string, Held>>();
+let heldByBinding = new WeakMap<object, Lru<string, Held>>();
 
 function heldOf(env: Env): Lru<string, Held> {
   let held = heldByBinding.get(env.TOKEN_CACHE);
@@ -63,7 +63,10 @@ export function holdCurrentToken(env: Env, workflowId: string, token: string | n
   heldOf(env).set(workflowId, { value: token, until: clockNow() + HOLD_MS });
 }
 
-/** Forgets every held KV value (tests that write KV directly, as a lagging or poisoned cache would). */
-export function forgetHeldTokens(env: Pick<Env, "TOKEN_CACHE">): void {
-  heldByBinding.delete(env.TOKEN_CACHE);
+/**
+ * Forgets every held KV value, of every binding (tests that write KV directly, as a lagging or
+ * poisoned cache would; the app holds values per guarded binding, not per the test's own).
+ */
+export function forgetHeldTokens(): void {
+  heldByBinding = new WeakMap();
 }

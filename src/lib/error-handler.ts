@@ -4,11 +4,23 @@ import type { BaseEnv } from "./context";
 import { ApiError } from "./errors";
 import { describeError, log } from "./log";
 
+/**
+ * The ApiError `err` is or was caused by: a library between a route and a binding may wrap the
+ * binding guard's 503 (drizzle reports a failed query as "Failed query: …" with it as `cause`).
+ */
+function apiErrorOf(err: unknown): ApiError | null {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof ApiError) return e;
+  }
+  return null;
+}
+
 /** Every failure leaves as the contract's JSON error; nothing else reaches the client. */
 export const handleError: ErrorHandler<BaseEnv> = (err, c) => {
   const requestId = c.get("requestId") ?? "";
   const headers = { "X-Request-Id": requestId };
-  if (err instanceof ApiError) return err.toResponse(headers);
+  const apiError = apiErrorOf(err);
+  if (apiError) return apiError.toResponse(headers);
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's own 4xx (malformed JSON from the validator, the body limit): same shape as ours.
     return ApiError.invalidRequest([{ field: "body", message: err.message }], err.message).toResponse(headers);

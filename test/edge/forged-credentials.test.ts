@@ -149,7 +149,7 @@ describe("a real workflow presented with another real client's ID", () => {
     const wf = await createWorkflow(owner);
     const token = (await kvToken(wf.id))!;
     await env.TOKEN_CACHE.put(`wf:${wf.id}`, withEditedPayload(token, { cid: stranger.id }));
-    forgetHeldTokens(env); // the edge holds KV values for a few seconds per isolate
+    forgetHeldTokens(); // the edge holds KV values for a few seconds per isolate
     await expectError(
       await callWithEnv({}, "/v1/verify", { headers: { "X-Client-ID": stranger.id, "X-Workflow-ID": wf.id } }),
       401,

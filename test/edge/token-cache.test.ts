@@ -70,7 +70,7 @@ describe("stale or missing KV entries", () => {
     const client = await createClient();
     const wf = await createWorkflow(client);
     await env.TOKEN_CACHE.delete(TOKEN_KEY(wf.id));
-    forgetHeldTokens(env); // the edge holds KV values for a few seconds per isolate
+    forgetHeldTokens(); // the edge holds KV values for a few seconds per isolate
     expect(await kvToken(wf.id)).toBeNull();
     expect(await workflowOutcome(client.id, wf.id)).toBe("ok");
     expect(await kvToken(wf.id)).toBe(await d1Token(wf.id));

@@ -50,7 +50,7 @@ export async function d1Token(workflowId: string): Promise<string | null> {
 export const putKv = async (workflowId: string, value: string): Promise<void> => {
   await env.TOKEN_CACHE.put(TOKEN_KEY(workflowId), value);
   // The edge holds KV's value for a few seconds per isolate: a test's direct write is seen at once.
-  forgetHeldTokens(env);
+  forgetHeldTokens();
 };
 
 /** Writes a token into both KV and D1, so that no fallback can rescue a bad one. */
