@@ -9,6 +9,8 @@ import { type Outcome, type Refusal, accept, refuse } from "../lib/result";
 
 export const DEFAULT_RATE_LIMIT = 100;
 export const SANDBOX_RATE_LIMIT = 10;
+/** The contract's highest rate limit: the window never holds more admissions than this. */
+export const MAX_RATE_LIMIT = 1000;
 export const DEFAULT_RETENTION_DAYS: Record<Environment, number> = { production: 90, sandbox: 7 };
 export const RETENTION_RANGE: Record<Environment, [number, number]> = { production: [7, 365], sandbox: [1, 7] };
 

@@ -26,6 +26,7 @@ import type {
 } from "./protocol";
 import { type UsageKind, UsageLedger } from "./usage-ledger";
 import { type AdmittedRow, type AnswerSum, WindowStore } from "./window-store";
+import { migrateLegacyWindow } from "./legacy-window";
 import { MINUTE_MS, floorTo } from "../lib/time";
 
 /** The parts that keep the traffic of a client: created only once the object holds one. */
@@ -222,9 +223,10 @@ export class ClientAuthority extends DurableObject<Env> {
     if (this.traffic) return this.traffic;
     const sql = this.ctx.storage.sql;
     const now = this.now();
-    // The window's table first: the ledger folds its rows when it starts.
-    const window = new WindowStore(sql, now, () => ledger.fold());
-    const ledger = new UsageLedger(sql, now);
+    migrateLegacyWindow(sql, now);
+    // The window first: the ledger folds its ring when it starts.
+    const window = new WindowStore(sql, now, (seq) => ledger.foldThrough(seq));
+    const ledger = new UsageLedger(sql, now, () => window.lastSeq);
     const outbox = new AlertOutbox(sql);
     const monitor = new AlertMonitor(
       sql,

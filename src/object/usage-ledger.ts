@@ -23,16 +23,8 @@ interface RecentMinute {
 
 const RECENT_KEEP_MS = 6 * MINUTE_MS;
 
-export class UsageLedger {
-  private readonly recent = new Map<number, RecentMinute>();
-  /** Whether window rows may hold admissions or answers not yet folded into the minute buckets. */
-  private unfolded = true;
-
-  constructor(
-    private readonly sql: SqlStorage,
-    now: number,
-  ) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS usage_minutes (
+/** The ledger's tables; `usage_fold` holds how far the window ring has been counted. */
+export const USAGE_SCHEMA = `CREATE TABLE IF NOT EXISTS usage_minutes (
         minute INTEGER NOT NULL, workflow_id TEXT NOT NULL,
         requests INTEGER NOT NULL DEFAULT 0, successful INTEGER NOT NULL DEFAULT 0,
         admitted INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0,
@@ -42,7 +34,22 @@ export class UsageLedger {
       CREATE TABLE IF NOT EXISTS usage_minute_errors (
         minute INTEGER NOT NULL, workflow_id TEXT NOT NULL, code TEXT NOT NULL, count INTEGER NOT NULL,
         PRIMARY KEY (minute, workflow_id, code));
-      CREATE TABLE IF NOT EXISTS usage_hours (hour INTEGER PRIMARY KEY, requests INTEGER NOT NULL);`);
+      CREATE TABLE IF NOT EXISTS usage_hours (hour INTEGER PRIMARY KEY, requests INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS usage_fold (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);`;
+
+export class UsageLedger {
+  private readonly recent = new Map<number, RecentMinute>();
+  /** The last admission (window ring sequence number) counted in the minute buckets. */
+  private foldedSeq: number;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    now: number,
+    /** The last admission written to the window ring. */
+    private readonly lastSeq: () => number,
+  ) {
+    sql.exec(USAGE_SCHEMA);
+    this.foldedSeq = sql.exec<{ seq: number }>("SELECT seq FROM usage_fold WHERE id = 1").toArray()[0]?.seq ?? 0;
     this.fold();
     for (const r of sql.exec<{ minute: number; requests: number; successful: number; pending: number }>(
       `SELECT minute, SUM(requests) AS requests, SUM(successful) AS successful, SUM(admitted - completed) AS pending
@@ -61,7 +68,6 @@ export class UsageLedger {
     const m = this.recentMinute(at);
     m.requests += n;
     m.pending += n;
-    this.unfolded = true;
   }
 
   /** Refused requests of one kind and code: one upsert (plus the error code's, except for 429s). */
@@ -88,7 +94,6 @@ export class UsageLedger {
     const m = this.recentMinute(answers.minute);
     m.successful += answers.ok;
     m.pending = Math.max(0, m.pending - answers.count);
-    this.unfolded = true;
   }
 
   /** Successful answers summed per (minute, bucket), when no window row of this call can carry them. */
@@ -128,29 +133,43 @@ export class UsageLedger {
   }
 
   /**
-   * Moves what the window rows record (admissions, and the answers that rode along on them) into
-   * the minute buckets, and marks them folded; in one synchronous run, so one implicit transaction.
+   * Moves what the window ring records since the last fold (admissions, and the answers that rode
+   * along on them) into the minute buckets, and moves the watermark: three writes per fold, none per
+   * row. In one synchronous run, so one implicit transaction.
    */
   fold(): void {
-    if (!this.unfolded) return;
-    this.unfolded = false;
+    const upTo = this.lastSeq();
+    if (upTo <= this.foldedSeq) return;
     this.sql.exec(
       `INSERT INTO usage_minutes (minute, workflow_id, requests, admitted, last_admitted_at)
-       SELECT (ts / ${MINUTE_MS}) * ${MINUTE_MS}, bucket, COUNT(*), COUNT(*), MAX(ts) FROM window_hits
-       WHERE folded = 0 GROUP BY 1, 2
+       SELECT (ts / ${MINUTE_MS}) * ${MINUTE_MS}, bucket, COUNT(*), COUNT(*), MAX(ts) FROM window_ring
+       WHERE seq > ?1 AND seq <= ?2 GROUP BY 1, 2
        ON CONFLICT (minute, workflow_id) DO UPDATE SET requests = requests + excluded.requests,
          admitted = admitted + excluded.admitted,
          last_admitted_at = MAX(COALESCE(last_admitted_at, 0), excluded.last_admitted_at)`,
+      this.foldedSeq,
+      upTo,
     );
     this.sql.exec(
       `INSERT INTO usage_minutes (minute, workflow_id, successful, units, response_ms_total, completed)
-       SELECT done_minute, done_bucket, SUM(done_ok), SUM(done_units), SUM(done_ms), SUM(done_n) FROM window_hits
-       WHERE folded = 0 AND done_n > 0 GROUP BY 1, 2
+       SELECT done_minute, done_bucket, SUM(done_ok), SUM(done_units), SUM(done_ms), SUM(done_n) FROM window_ring
+       WHERE seq > ?1 AND seq <= ?2 AND done_n > 0 GROUP BY 1, 2
        ON CONFLICT (minute, workflow_id) DO UPDATE SET successful = successful + excluded.successful,
          units = units + excluded.units, response_ms_total = response_ms_total + excluded.response_ms_total,
          completed = completed + excluded.completed`,
+      this.foldedSeq,
+      upTo,
     );
-    this.sql.exec("UPDATE window_hits SET folded = 1 WHERE folded = 0");
+    this.sql.exec(
+      "INSERT INTO usage_fold (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
+      upTo,
+    );
+    this.foldedSeq = upTo;
+  }
+
+  /** Folds now when admissions up to `seq` have not been counted yet (their ring slots are about to be reused). */
+  foldThrough(seq: number): void {
+    if (seq > this.foldedSeq) this.fold();
   }
 
   private error(minute: number, workflowId: string, code: string, n = 1): void {

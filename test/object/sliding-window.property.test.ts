@@ -313,7 +313,7 @@ describe("admitBatch on the client's object: random batches with mixed proofs", 
       // The persisted window holds exactly the admitted entries of the last 60 s.
       const stored = await runInDurableObject(stub as DurableObjectStub, (_i: unknown, state: DurableObjectState) =>
         state.storage.sql
-          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM window_hits WHERE ts > ?", t - WINDOW_MS)
+          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM window_ring WHERE ts > ?", t - WINDOW_MS)
           .one(),
       );
       expect(stored.n).toBe(admitted.filter((a) => a > t - WINDOW_MS).length);

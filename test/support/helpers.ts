@@ -225,7 +225,7 @@ export const authority = (clientId: string) => env.CLIENT_AUTHORITY.getByName(cl
 export function storedWindow(clientId: string): Promise<number[]> {
   return runInDurableObject(authority(clientId), (_instance, state) =>
     state.storage.sql
-      .exec<{ ts: number }>("SELECT ts FROM window_hits ORDER BY ts")
+      .exec<{ ts: number }>("SELECT ts FROM window_ring ORDER BY seq")
       .toArray()
       .map((r) => r.ts),
   );

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_RATE_LIMIT } from "../../domain/client-rules";
 import { LOCATION_HINTS } from "../../domain/records";
 import { Cursor, IsoTime, Limit, text } from "./common";
 
@@ -8,7 +9,7 @@ const RateLimit = z
   .number()
   .int()
   .min(1)
-  .max(1000)
+  .max(MAX_RATE_LIMIT)
   .openapi({ description: "Requests per minute (production 1..1000, default 100; sandbox fixed at 10)." });
 // The per-environment range (production 7..365, sandbox 1..7) is checked in clients/rules.ts.
 const RetentionDays = z.number().int().min(1).max(365).openapi({
