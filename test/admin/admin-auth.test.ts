@@ -121,9 +121,10 @@ describe("without ADMIN_TOKEN configured", () => {
     }
   });
 
-  it("the health check still answers", async () => {
+  it("the health check answers, and says which secret is missing (without showing any)", async () => {
     const res = await fetchWith(undefined, "/healthz", {});
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: "misconfigured", missing: ["ADMIN_TOKEN"] });
   });
 
   it("the same app with the token configured answers 200 (the 503 is the missing token, not the harness)", async () => {
