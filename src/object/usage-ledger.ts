@@ -39,6 +39,8 @@ export const USAGE_SCHEMA = `CREATE TABLE IF NOT EXISTS usage_minutes (
 
 export class UsageLedger {
   private readonly recent = new Map<number, RecentMinute>();
+  /** Ended hours this object has written to usage_hours, with the requests written. */
+  private readonly hoursWritten = new Map<number, number>();
   /** The last admission (window ring sequence number) counted in the minute buckets. */
   private foldedSeq: number;
 
@@ -224,11 +226,17 @@ export class UsageLedger {
    */
   afterFlush(flushed: HourTotals[], now: number): void {
     const perHour = new Map<number, number>();
-    for (const t of flushed) perHour.set(t.hour, (perHour.get(t.hour) ?? 0) + t.requests);
+    const currentHour = floorTo(now, HOUR_MS);
+    // The baseline reads ended hours only: each is written once it has ended (again only if a late
+    // answer changed it), not on every flush of the hour.
+    for (const t of flushed) if (t.hour < currentHour) perHour.set(t.hour, (perHour.get(t.hour) ?? 0) + t.requests);
     for (const [hour, requests] of perHour) {
+      if (this.hoursWritten.get(hour) === requests) continue;
       this.sql.exec("INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)", hour, requests);
+      this.hoursWritten.set(hour, requests);
     }
-    const keepFrom = floorTo(now, HOUR_MS) - HOUR_MS;
+    for (const hour of this.hoursWritten.keys()) if (hour < currentHour - HOUR_MS) this.hoursWritten.delete(hour);
+    const keepFrom = currentHour - HOUR_MS;
     this.sql.exec("DELETE FROM usage_minutes WHERE minute < ?", keepFrom);
     this.sql.exec("DELETE FROM usage_minute_errors WHERE minute < ?", keepFrom);
     this.sql.exec("DELETE FROM usage_hours WHERE hour < ?", now - HOURLY_KEEP_MS);
