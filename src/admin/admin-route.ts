@@ -23,7 +23,10 @@ export function requirePermission(permission: RoutePermission): PermissionCheck 
     const principal = c.get("principal");
     // Fails closed should a route ever be mounted outside admin authentication.
     if (!principal) throw new ApiError("unauthorized", "A valid admin bearer token is required.");
-    if (permission !== ANY_VALID_TOKEN && !holds(principal.permissions, permission)) {
+    if (
+      permission !== ANY_VALID_TOKEN &&
+      !holds(principal.permissions, permission, principal.organizationId !== null)
+    ) {
       throw new ApiError("forbidden", `This admin token does not have the ${permission} permission.`, {
         extra: { missing_permission: permission },
       });

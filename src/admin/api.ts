@@ -7,6 +7,7 @@ import { requireHygieneConfig } from "./hygiene-config";
 import { jsonBody } from "./json-body";
 import { clientRoutes } from "./routes/clients";
 import { observabilityRoutes } from "./routes/observability";
+import { organizationRoutes } from "./routes/organizations";
 import { tokenRoutes } from "./routes/tokens";
 import { workflowRoutes } from "./routes/workflows";
 
@@ -21,6 +22,7 @@ adminApi.route("/", clientRoutes);
 adminApi.route("/", workflowRoutes);
 adminApi.route("/", observabilityRoutes);
 adminApi.route("/", tokenRoutes);
+adminApi.route("/", organizationRoutes);
 
 // A route that declares no permission would be served to every valid token: refuse to start instead.
 const undeclared = undeclaredRoutes(adminApi.routes);

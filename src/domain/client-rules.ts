@@ -54,6 +54,7 @@ export function newClientRow(
     rate_limit?: number;
     retention_days?: number;
     region?: LocationHint | null;
+    organizationId: string;
   },
   secret: NewSecret,
   now: number,
@@ -79,6 +80,7 @@ export function newClientRow(
     secretRotatedAt: null,
     revokedAt: null,
     region: input.region ?? null,
+    organizationId: input.organizationId,
   });
 }
 

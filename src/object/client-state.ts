@@ -21,6 +21,15 @@ export function workflowState(row: WorkflowRow): WorkflowState {
   };
 }
 
+/**
+ * A row this object stored before organizations existed has no organizationId. Such a client was
+ * created before the migration that introduced them, which put every existing client in
+ * org_default, and a client never changes organization: so that is its organization.
+ */
+function withOrganization(row: ClientRow): ClientRow {
+  return row.organizationId === undefined ? { ...row, organizationId: "org_default" } : row;
+}
+
 export class ClientState {
   client: ClientRow | null = null;
   readonly workflows = new Map<string, WorkflowState>();
@@ -38,7 +47,7 @@ export class ClientState {
     if (tables.length === 0) return;
     this.tablesReady = true;
     const stored = sql.exec<{ row: string }>("SELECT row FROM client_state WHERE id = 1").toArray()[0];
-    if (stored) this.client = JSON.parse(stored.row) as ClientRow;
+    if (stored) this.client = withOrganization(JSON.parse(stored.row) as ClientRow);
     for (const w of sql.exec<{ id: string; state: string }>("SELECT id, state FROM workflow_state")) {
       this.workflows.set(w.id, JSON.parse(w.state) as WorkflowState);
     }

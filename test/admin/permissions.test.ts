@@ -49,6 +49,14 @@ const REQUESTS: Record<string, (f: Fixtures) => Request | Promise<Request>> = {
     `/admin/tokens/${(await mintToken(["clients:read"])).id}/revoke`,
   ],
   "GET /admin/me": () => ["GET", "/admin/me"],
+  "POST /admin/organizations": () => ["POST", "/admin/organizations", { name: "Permission check" }],
+  "GET /admin/organizations": () => ["GET", "/admin/organizations"],
+  "GET /admin/organizations/{organization_id}": () => ["GET", "/admin/organizations/org_default"],
+  "PATCH /admin/organizations/{organization_id}": () => [
+    "PATCH",
+    "/admin/organizations/org_default",
+    { name: "Default" },
+  ],
 };
 
 /** The contract's permission for each call ("authenticated": any valid token). */
@@ -71,6 +79,10 @@ const CONTRACT: Record<string, string> = {
   "GET /admin/tokens/{token_id}": "tokens:manage",
   "POST /admin/tokens/{token_id}/revoke": "tokens:manage",
   "GET /admin/me": "authenticated",
+  "POST /admin/organizations": "organizations:manage",
+  "GET /admin/organizations": "organizations:manage",
+  "GET /admin/organizations/{organization_id}": "organizations:manage",
+  "PATCH /admin/organizations/{organization_id}": "organizations:manage",
 };
 
 const VALID_PERMISSIONS = [...PERMISSIONS, "authenticated"];

@@ -18,6 +18,9 @@ import { ANY_VALID_TOKEN, type Grant, grantsBeyond } from "../permissions";
 import type { Principal } from "../principal";
 import { presentToken } from "../present-token";
 import { inScope } from "../scope";
+import { organizationOfNewToken, tokenInOrganization, tokenOrganizationCondition } from "../token-organization";
+import { organizationById } from "../../storage/organizations";
+import { presentOrganization } from "../present-organization";
 import { errorResponses, json } from "../schemas/common";
 import {
   CreateTokenBody,
@@ -46,6 +49,7 @@ const noSuchToken = () => new ApiError("not_found", "No such admin token.");
  * own scope, i.e. tokens it could have created itself. Others are answered as if absent.
  */
 function visibleTo(principal: Principal, row: AdminTokenRow): boolean {
+  if (!tokenInOrganization(principal, row)) return false;
   if (principal.clientIds === null) return true;
   return row.clientIds !== null && row.clientIds.every((id) => inScope(principal, id));
 }
@@ -99,6 +103,7 @@ tokenRoutes.openapi(
       throw forbidden(`A token can only grant permissions it holds itself; it does not hold ${beyond[0]}.`, beyond[0]);
     }
     await checkClientIds(c.env, principal, body.client_ids);
+    const organizationId = await organizationOfNewToken(c.env.DB, principal, body);
     const secret = await (await adminCredentials(c.env)).newAdminSecret();
     const now = clockNow();
     const row: AdminTokenRow = {
@@ -113,6 +118,7 @@ tokenRoutes.openapi(
       lastUsedAt: null,
       revokedAt: null,
       createdBy: principal.actor,
+      organizationId,
     };
     await insertToken(c.env.DB, row, auditContextOf(c));
     return c.json({ token: presentToken(row), secret }, 201, NO_STORE);
@@ -137,7 +143,9 @@ tokenRoutes.openapi(
     const rows = await database(c.env.DB)
       .select()
       .from(adminTokens)
-      .where(and(scope === null ? undefined : tokensWithin(scope), after))
+      .where(
+        and(scope === null ? undefined : tokensWithin(scope), tokenOrganizationCondition(c.get("principal")), after),
+      )
       .orderBy(...order)
       .limit(q.limit + 1);
     const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.createdAt, id: r.id }));
@@ -189,16 +197,21 @@ tokenRoutes.openapi(
     method: "get",
     path: "/admin/me",
     tags,
-    summary: "The admin token making this call: its actor name, permissions and client scope",
+    summary: "The admin token making this call: its actor name, permissions, client scope and organization",
     responses: { 200: json(MeSchema, "Who is calling"), ...errorResponses(401) },
   }),
-  (c) => {
+  async (c) => {
     const principal = c.get("principal");
+    const organization =
+      principal.organizationId === null ? undefined : await organizationById(c.env.DB, principal.organizationId);
     return c.json(
       {
         actor: principal.actor,
+        name: principal.name,
         permissions: principal.permissions,
         client_ids: principal.clientIds,
+        organization_id: principal.organizationId,
+        organization: organization ? presentOrganization(organization) : null,
         expires_at: iso(principal.expiresAt),
       },
       200,

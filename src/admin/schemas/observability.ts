@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Cursor, IsoTime, Limit, text } from "./common";
+import { Cursor, IsoTime, Limit, OrganizationId, text } from "./common";
 
 export const UsageQuery = z.strictObject({
   days: z.coerce
@@ -73,6 +73,7 @@ export const AlertList = z
 
 export const AuditQuery = z.strictObject({
   target_id: text().max(200).optional(),
+  organization_id: OrganizationId.optional(),
   limit: Limit,
   cursor: Cursor,
 });
@@ -84,6 +85,10 @@ export const AuditEntrySchema = z
     actor: z.string(),
     action: z.string().openapi({ example: "client.regenerate_secret" }),
     target_id: z.string(),
+    organization_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "The target's organization; null for the gateway's own (an unbound admin token)." }),
     ip: z.string().nullable(),
     request_id: z.string().nullable(),
     details: z.record(z.string(), z.unknown()),
