@@ -75,6 +75,7 @@ export const rateLimit = () =>
     // Returned, not thrown: the same answer as a thrown ApiError, without building an Error per 429.
     if (!result.admitted) return tooManyRequests(state, c.get("requestId"));
     c.set("rateLimit", state);
+    c.set("organizationId", result.organizationId);
     await next();
     // After the answer: the client's object learns how it went (success, units, response time).
     queueCompletion(c.env, ctx, credential.clientId, {
