@@ -90,9 +90,9 @@ export const MeSchema = z
     permissions: z.array(z.string()),
     client_ids: z.array(z.string()).nullable(),
     organization_id: z.string().nullable(),
-    organization: OrganizationSchema.nullable().openapi({
-      description: "The token's organization; null when unbound.",
-    }),
+    // The token's organization; null when unbound. A union, not .nullable(): the document
+    // generator would otherwise make the named Organization schema itself nullable everywhere.
+    organization: z.union([OrganizationSchema, z.null()]),
     expires_at: IsoTime,
   })
   .openapi("AdminMe");
