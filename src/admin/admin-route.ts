@@ -61,7 +61,8 @@ export function adminRoute<
     description,
     security: [{ adminBearer: [] }],
     "x-permission": permission,
-    responses: permission === ANY_VALID_TOKEN ? config.responses : { ...config.responses, 403: FORBIDDEN },
+    // A route that can also answer another 403 (plan_limit_exceeded) describes its own.
+    responses: permission === ANY_VALID_TOKEN ? config.responses : { 403: FORBIDDEN, ...config.responses },
     middleware: [requirePermission(permission)],
   });
 }

@@ -40,9 +40,13 @@ import {
   RegenerateBody,
   RegeneratedSecret,
 } from "../schemas/clients";
-import { errorResponses, json } from "../schemas/common";
+import { ErrorSchema, errorResponses, json } from "../schemas/common";
 
 const tags = ["Clients"];
+const PLAN_OR_FORBIDDEN = json(
+  ErrorSchema,
+  "Forbidden: `forbidden` (the admin token lacks the permission named in `missing_permission`, or the call is outside its scope), or `plan_limit_exceeded` (the organization's `limit` and its `max`; the gateway's operator can raise it)",
+);
 /** Responses that carry a secret must never be stored by a browser or a proxy. */
 const NO_STORE = { "Cache-Control": "no-store" } as const;
 
@@ -63,6 +67,7 @@ clientRoutes.openapi(
     request: { body: { content: { "application/json": { schema: CreateClientBody } }, required: true } },
     responses: {
       201: json(ClientWithSecret, "Created; the secret is shown once"),
+      403: PLAN_OR_FORBIDDEN,
       ...errorResponses(400, 401, 404),
     },
   }),
@@ -154,12 +159,17 @@ clientRoutes.openapi(
     path: "/admin/clients/{client_id}",
     tags,
     summary: "Edit a client's name, rate limit, retention or status (active/inactive)",
-    description: "The ID, environment and secret cannot be edited (400 immutable_field). Revoking has its own call.",
+    description:
+      "The ID, environment, region, organization and secret cannot be edited (400 immutable_field). Revoking has its own call. A production `rate_limit` above the organization's `max_rate_limit` is 403 `plan_limit_exceeded`.",
     request: {
       params: ClientIdParam,
       body: { content: { "application/json": { schema: PatchClientBody } }, required: true },
     },
-    responses: { 200: json(ClientEnvelope, "The updated client"), ...errorResponses(400, 401, 404, 409) },
+    responses: {
+      200: json(ClientEnvelope, "The updated client"),
+      403: PLAN_OR_FORBIDDEN,
+      ...errorResponses(400, 401, 404, 409),
+    },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
