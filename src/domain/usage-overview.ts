@@ -6,8 +6,7 @@
  */
 import { iso } from "../lib/time";
 import type { Environment } from "./credentials";
-
-const DAY_MS = 86_400_000;
+import { emptyDays } from "./usage-report";
 
 export interface ClientDay {
   clientId: string;
@@ -35,14 +34,7 @@ interface ClientTotals {
 }
 
 export async function usageOverview(pages: AsyncIterable<ClientDay[]>, from: number, to: number, asOf: number) {
-  const daily = new Map<
-    string,
-    { date: string; requests: number; successful_requests: number; units_consumed: number }
-  >();
-  for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= to; day += DAY_MS) {
-    const date = new Date(day).toISOString().slice(0, 10);
-    daily.set(date, { date, requests: 0, successful_requests: 0, units_consumed: 0 });
-  }
+  const daily = emptyDays(from, to);
   const byClient = new Map<string, ClientTotals>();
   const totals = {
     total_requests: 0,

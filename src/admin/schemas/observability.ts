@@ -1,14 +1,22 @@
 import { z } from "@hono/zod-openapi";
 import { Cursor, IsoTime, Limit, OrganizationId, text } from "./common";
 
-export const UsageQuery = z.strictObject({
-  days: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(365)
-    .default(30)
-    .openapi({ description: "Days back from now (1..365, default 30)." }),
+export const UsageDays = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(365)
+  .default(30)
+  .openapi({ description: "Days back from now (1..365, default 30)." });
+
+export const UsageQuery = z.strictObject({ days: UsageDays });
+
+/** One UTC day of a usage answer (per client, or summed over many). */
+export const DailyUsage = z.object({
+  date: z.string(),
+  requests: z.number().int(),
+  successful_requests: z.number().int(),
+  units_consumed: z.number().int(),
 });
 
 export const UsageSchema = z
@@ -29,14 +37,7 @@ export const UsageSchema = z
     errors: z
       .record(z.string(), z.number().int())
       .openapi({ description: "Error code (or upstream_4xx / upstream_5xx) to count." }),
-    daily: z.array(
-      z.object({
-        date: z.string(),
-        requests: z.number().int(),
-        successful_requests: z.number().int(),
-        units_consumed: z.number().int(),
-      }),
-    ),
+    daily: z.array(DailyUsage),
   })
   .openapi("Usage");
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { IsoTime, OrganizationId } from "./common";
+import { DailyUsage, UsageDays } from "./observability";
 
 export const USAGE_CSV_COLUMNS = [
   "date",
@@ -15,13 +16,7 @@ export const USAGE_CSV_COLUMNS = [
 ] as const;
 
 export const UsageOverviewQuery = z.strictObject({
-  days: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(365)
-    .default(30)
-    .openapi({ description: "Days back from now (1..365, default 30)." }),
+  days: UsageDays,
   organization_id: OrganizationId.optional().openapi({
     description: "Only this organization's clients (a token bound to an organization: only its own).",
   }),
@@ -58,14 +53,7 @@ export const UsageOverviewSchema = z
         }),
       )
       .openapi({ description: "Every client with traffic in the period, busiest first." }),
-    daily: z.array(
-      z.object({
-        date: z.string(),
-        requests: z.number().int(),
-        successful_requests: z.number().int(),
-        units_consumed: z.number().int(),
-      }),
-    ),
+    daily: z.array(DailyUsage),
   })
   .openapi("UsageOverview");
 
