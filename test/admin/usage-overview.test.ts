@@ -162,6 +162,14 @@ describe("GET /admin/usage (CSV export)", () => {
     expect(text).toContain('"Quotes ""and"", commas"');
   });
 
+  it("an organization without traffic exports the header row only", async () => {
+    const quiet = (await adminJson("POST", "/admin/organizations", { name: "Quiet" })).body.organization.id;
+    await createClient({ organization_id: quiet });
+    const { text, rows } = await csvOf(`/admin/usage?organization_id=${quiet}&format=csv`);
+    expect(text).toBe(`${HEADER}\r\n`);
+    expect(rows).toEqual([]);
+  });
+
   it("pages through more clients than one D1 page holds, every row once", async () => {
     const team = (await adminJson("POST", "/admin/organizations", { name: "Many", max_clients: 10000 })).body
       .organization.id;

@@ -49,7 +49,7 @@ usageOverviewRoutes.openapi(
     const from = to - q.days * DAY_MS;
     const pages = () => usagePages(c.env.DB, where, floorTo(from, HOUR_MS));
     const csv = q.format === "csv" || (q.format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
-    if (csv) return csvAnswer(c, pages(), to) as never;
+    if (csv) return (await csvAnswer(c, pages(), to)) as never;
     return c.json(await usageOverview(pages(), from, to, to - USAGE_LAG_MS), 200);
   },
 );
@@ -69,9 +69,12 @@ const csvLine = (r: ClientDay) =>
   ]);
 
 /** The export, streamed: one D1 page at a time is read as the body is pulled. */
-function csvAnswer(c: Context<AdminEnv>, pages: AsyncGenerator<ClientDay[]>, to: number) {
+async function csvAnswer(c: Context<AdminEnv>, pages: AsyncGenerator<ClientDay[]>, to: number) {
   const encoder = new TextEncoder();
   let header = true;
+  // The first page is read before answering: a storage failure then is a clean error answer, not
+  // a file cut off after its header.
+  let first: IteratorResult<ClientDay[]> | null = await pages.next();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (header) {
@@ -82,7 +85,8 @@ function csvAnswer(c: Context<AdminEnv>, pages: AsyncGenerator<ClientDay[]>, to:
       // A page of clients without traffic has no rows: read on until there is something to send,
       // since a pull that enqueues nothing is not called again.
       for (;;) {
-        const next = await pages.next();
+        const next = first ?? (await pages.next());
+        first = null;
         if (next.done) {
           controller.close();
           return;
