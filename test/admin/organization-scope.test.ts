@@ -27,6 +27,8 @@ interface Team {
   alerts: string[];
   /** Tokens bound to the team (besides `secret`'s own). */
   tokens: string[];
+  /** Audit entries about the team's first client and its token. */
+  audits: string[];
 }
 
 interface Sides {
@@ -177,7 +179,7 @@ const TABLE: Record<string, Check> = {
   "GET /admin/audit-log": list(
     "/admin/audit-log",
     "entries",
-    () => [],
+    (t) => t.audits,
     (e, t) => e.organization_id === t.id,
   ),
   "POST /admin/tokens": async ({ own, other }) => {
@@ -254,7 +256,13 @@ async function team(name: string): Promise<Team> {
     .run();
   const bound = await mintToken(["*"], { organization_id: id, name: `${name} owner` });
   const child = await mintToken(["clients:read"], { organization_id: id, name: `${name} reader` });
-  return { id, secret: bound.secret, clients, workflows, alerts, tokens: [bound.id, child.id] };
+  const audits: string[] = [];
+  for (const target of [clients[0]!.id, child.id]) {
+    const { body: log } = await adminJson("GET", `/admin/audit-log?target_id=${target}`);
+    audits.push(...log.entries.map((e: any) => e.id));
+  }
+  expect(audits.length).toBe(2);
+  return { id, secret: bound.secret, clients, workflows, alerts, tokens: [bound.id, child.id], audits };
 }
 
 let operations: string[];

@@ -65,6 +65,23 @@ describe("the organization calls", () => {
     }
     await expectError(await admin("PATCH", "/admin/organizations/org_nope", { name: "x" }), 404, "not_found");
   });
+
+  it("a client's organization is fixed: PATCH naming it is 400 immutable_field", async () => {
+    const org = await organization();
+    const client = await createClient({ organization_id: org.id });
+    expect(client.client.organization_id).toBe(org.id);
+    const err = await expectError(
+      await admin("PATCH", `/admin/clients/${client.id}`, { organization_id: "org_default" }),
+      400,
+      "immutable_field",
+    );
+    expect(err.field).toBe("organization_id");
+    await expectError(
+      await admin("POST", "/admin/clients", { name: "x", environment: "sandbox", organization_id: "org_nope" }),
+      404,
+      "not_found",
+    );
+  });
 });
 
 describe("plan limits", () => {
