@@ -9,6 +9,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { WorkflowState } from "../domain/admission";
+import { DEFAULT_ORGANIZATION_ID } from "../domain/organization-rules";
 import { primaryDatabase } from "../storage/database";
 import { type ClientRow, type WorkflowRow, clients, workflows } from "../storage/schema";
 
@@ -27,7 +28,7 @@ export function workflowState(row: WorkflowRow): WorkflowState {
  * org_default, and a client never changes organization: so that is its organization.
  */
 function withOrganization(row: ClientRow): ClientRow {
-  return row.organizationId === undefined ? { ...row, organizationId: "org_default" } : row;
+  return row.organizationId === undefined ? { ...row, organizationId: DEFAULT_ORGANIZATION_ID } : row;
 }
 
 export class ClientState {
