@@ -55,7 +55,9 @@ export class ClientMutations {
 
   async update(clientId: string, patch: ClientPatch, audit: AuditContext): Promise<Outcome<ClientRow>> {
     const row = await this.state.load(clientId);
-    if (row && row.status !== "revoked" && patch.rate_limit !== undefined) {
+    // A rate limit the client already has is no change: after its plan was lowered, a PATCH that
+    // sends it back unchanged (an edit form does) still renames or reactivates the client.
+    if (row && row.status !== "revoked" && patch.rate_limit !== undefined && patch.rate_limit !== row.rateLimit) {
       // The plan as it is now (a plan raised a moment ago decides this call).
       const organization = await organizationById(this.env().DB, row.organizationId);
       const refusal = organization ? rateLimitRefusal(organization, row.environment, patch.rate_limit) : null;

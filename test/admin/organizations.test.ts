@@ -111,6 +111,11 @@ describe("plan limits", () => {
     expect((await adminJson("PATCH", `/admin/clients/${ok.id}`, { rate_limit: 250 })).status).toBe(200);
     await adminJson("PATCH", `/admin/organizations/${org.id}`, { max_rate_limit: 10 });
     expect((await adminJson("GET", `/admin/clients/${ok.id}`)).body.client.rate_limit).toBe(250);
+    // Sending its current limit back (as an edit form does) is no change; a new one above the plan is.
+    expect((await adminJson("PATCH", `/admin/clients/${ok.id}`, { name: "Renamed", rate_limit: 250 })).status).toBe(
+      200,
+    );
+    await expectError(await admin("PATCH", `/admin/clients/${ok.id}`, { rate_limit: 240 }), 403, "plan_limit_exceeded");
     // Sandbox clients stay at 10/min whatever the plan.
     expect((await createClient({ organization_id: org.id, environment: "sandbox" })).client.rate_limit).toBe(10);
   });
