@@ -29,7 +29,7 @@ export async function seedClients(c: Context<BenchApp>) {
     const id = await credentials.newClientId("production");
     const secret = await credentials.newClientSecret("production");
     const row = newClientRow(
-      { id, name: `memory-${i}`, environment: "production", rate_limit },
+      { id, name: `memory-${i}`, environment: "production", rate_limit, organizationId: "org_default" },
       { hash: await sha256Hex(secret), lastFour: lastFour(secret) },
       now,
     );

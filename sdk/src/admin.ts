@@ -10,10 +10,22 @@ export interface NafsiAdminOptions extends RetryOptions, RuntimeOptions {
 }
 
 type ListKey =
-  "GET /admin/clients" | "GET /admin/workflows" | "GET /admin/alerts" | "GET /admin/audit-log" | "GET /admin/tokens";
+  | "GET /admin/clients"
+  | "GET /admin/workflows"
+  | "GET /admin/alerts"
+  | "GET /admin/audit-log"
+  | "GET /admin/tokens"
+  | "GET /admin/organizations";
 /** The list's query without the cursor, which the iterator manages. */
 type ListQuery<K extends ListKey> = Omit<NonNullable<Query<K>>, "cursor">;
 type Item<K extends ListKey, F extends keyof Answer<K>> = Answer<K>[F] extends (infer T)[] ? T : never;
+
+export interface UsageOverviewOptions {
+  /** 1..365, default 30. */
+  days?: number;
+  /** Only this organization's clients. */
+  organizationId?: string;
+}
 
 type Params = Record<string, string>;
 type QueryValues = Record<string, string | number | undefined>;
@@ -68,6 +80,27 @@ export class NafsiAdmin {
     get: (tokenId: string) => this.#call("GET /admin/tokens/{token_id}", { token_id: tokenId }),
     revoke: (tokenId: string) => this.#call("POST /admin/tokens/{token_id}/revoke", { token_id: tokenId }),
   };
+
+  readonly organizations = {
+    create: (body: Body<"POST /admin/organizations">) => this.#call("POST /admin/organizations", {}, body),
+    list: (query: ListQuery<"GET /admin/organizations"> = {}) =>
+      this.#list("GET /admin/organizations", "organizations", query),
+    get: (organizationId: string) =>
+      this.#call("GET /admin/organizations/{organization_id}", { organization_id: organizationId }),
+    update: (organizationId: string, body: Body<"PATCH /admin/organizations/{organization_id}">) =>
+      this.#call("PATCH /admin/organizations/{organization_id}", { organization_id: organizationId }, body),
+  };
+
+  /**
+   * Usage over every client the token sees (or one organization): the overview, or with
+   * `format: "csv"` the export's text (one row per client per day, after a header row).
+   */
+  usageOverview(options: UsageOverviewOptions & { format: "csv" }): Promise<string>;
+  usageOverview(options?: UsageOverviewOptions & { format?: "json" }): Promise<Answer<"GET /admin/usage">>;
+  usageOverview(options: UsageOverviewOptions & { format?: "json" | "csv" } = {}) {
+    const query = { days: options.days, organization_id: options.organizationId, format: options.format };
+    return this.#call("GET /admin/usage", {}, undefined, query) as Promise<unknown>;
+  }
 
   usage(clientId: string, query: NonNullable<Query<"GET /admin/clients/{client_id}/usage">> = {}) {
     return this.#call("GET /admin/clients/{client_id}/usage", { client_id: clientId }, undefined, query);

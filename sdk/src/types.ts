@@ -56,3 +56,5 @@ export type Alert = Answer<"GET /admin/alerts">["alerts"][number];
 export type AuditEntry = Answer<"GET /admin/audit-log">["entries"][number];
 export type AdminToken = Answer<"GET /admin/tokens/{token_id}">["token"];
 export type Me = Answer<"GET /admin/me">;
+export type Organization = Answer<"GET /admin/organizations/{organization_id}">["organization"];
+export type UsageOverview = Answer<"GET /admin/usage">;

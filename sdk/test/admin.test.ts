@@ -119,3 +119,48 @@ describe("NafsiAdmin", () => {
     expect((error as NafsiError).body).toMatchObject({ error: { missing_permission: "clients:write" } });
   });
 });
+
+describe("NafsiAdmin: organizations and the usage overview", () => {
+  it("organizations.create/list/get/update and usageOverview make the contract's calls", async () => {
+    const { net, admin: a } = admin([
+      json(201, { organization: { id: "org_1" } }),
+      json(200, { organizations: [{ id: "org_2" }, { id: "org_1" }], next_cursor: null }),
+      json(200, { organization: { id: "org_1" } }),
+      json(200, { organization: { id: "org_1", max_clients: 20 } }),
+      json(200, { clients: [], daily: [] }),
+      json(200, { clients: [], daily: [] }),
+    ]);
+    expect(await a.organizations.create({ name: "Acme", max_clients: 10 })).toEqual({ organization: { id: "org_1" } });
+    const ids: string[] = [];
+    for await (const o of a.organizations.list({ limit: 2 })) ids.push(o.id);
+    expect(ids).toEqual(["org_2", "org_1"]);
+    await a.organizations.get("org_1");
+    await a.organizations.update("org_1", { max_clients: 20 });
+    await a.usageOverview();
+    await a.usageOverview({ days: 7, organizationId: "org_1" });
+    expect(net.sent.map((s) => `${s.method} ${s.url.slice(BASE.length)}`)).toEqual([
+      "POST /admin/organizations",
+      "GET /admin/organizations?limit=2",
+      "GET /admin/organizations/org_1",
+      "PATCH /admin/organizations/org_1",
+      "GET /admin/usage",
+      "GET /admin/usage?days=7&organization_id=org_1",
+    ]);
+    expect(net.sent.map((s) => s.body)).toEqual([
+      { name: "Acme", max_clients: 10 },
+      undefined,
+      undefined,
+      { max_clients: 20 },
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("usageOverview({format: 'csv'}) resolves with the export's text", async () => {
+    const csv = "date,organization_id\r\n2026-01-28,org_1\r\n";
+    const { net, admin: a } = admin([new Response(csv, { status: 200, headers: { "Content-Type": "text/csv" } })]);
+    const text: string = await a.usageOverview({ format: "csv", days: 90 });
+    expect(text).toBe(csv);
+    expect(net.sent[0]!.url.slice(BASE.length)).toBe("/admin/usage?days=90&format=csv");
+  });
+});

@@ -62,7 +62,14 @@ async function adminTokenPrincipal(
   if (!row || !timingSafeEqualHex(row.secretHash, hash)) return null;
   if (row.revokedAt !== null || row.expiresAt <= now) return null;
   return {
-    principal: { actor: row.id, permissions: row.permissions, clientIds: row.clientIds, expiresAt: row.expiresAt },
+    principal: {
+      actor: row.id,
+      name: row.name,
+      permissions: row.permissions,
+      clientIds: row.clientIds,
+      organizationId: row.organizationId,
+      expiresAt: row.expiresAt,
+    },
     lastUseWrite: tokenUseWrite(env.DB, row, now),
   };
 }

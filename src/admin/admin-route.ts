@@ -25,7 +25,10 @@ export function requirePermission(permission: RoutePermission): PermissionCheck 
     const principal = c.get("principal");
     // Fails closed should a route ever be mounted outside admin authentication.
     if (!principal) throw new ApiError("unauthorized", "A valid admin bearer token is required.");
-    if (permission !== ANY_VALID_TOKEN && !holds(principal.permissions, permission)) {
+    if (
+      permission !== ANY_VALID_TOKEN &&
+      !holds(principal.permissions, permission, principal.organizationId !== null)
+    ) {
       throw new ApiError("forbidden", `This admin token does not have the ${permission} permission.`, {
         extra: { missing_permission: permission },
       });
@@ -95,8 +98,9 @@ export function adminRoute<
       ? { parameters: [...(config.parameters ?? []), IDEMPOTENCY_KEY_PARAMETER] as RouteConfig["parameters"] }
       : {}),
     responses: {
-      ...responses,
       ...(permission === ANY_VALID_TOKEN ? {} : { 403: FORBIDDEN }),
+      // A route that can also answer another 403 (plan_limit_exceeded) describes its own.
+      ...responses,
       // Every admin body goes through jsonBody(): over 64 KiB is 413.
       ...(config.request?.body ? errorResponses(413) : {}),
       503: UNAVAILABLE,

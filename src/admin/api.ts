@@ -8,6 +8,8 @@ import { idempotency } from "./idempotency";
 import { jsonBody } from "./json-body";
 import { clientRoutes } from "./routes/clients";
 import { observabilityRoutes } from "./routes/observability";
+import { organizationRoutes } from "./routes/organizations";
+import { usageOverviewRoutes } from "./routes/usage-overview";
 import { tokenRoutes } from "./routes/tokens";
 import { workflowRoutes } from "./routes/workflows";
 
@@ -25,6 +27,8 @@ adminApi.route("/", clientRoutes);
 adminApi.route("/", workflowRoutes);
 adminApi.route("/", observabilityRoutes);
 adminApi.route("/", tokenRoutes);
+adminApi.route("/", organizationRoutes);
+adminApi.route("/", usageOverviewRoutes);
 
 // A route that declares no permission would be served to every valid token: refuse to start instead.
 const undeclared = undeclaredRoutes(adminApi.routes);

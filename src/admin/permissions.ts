@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   "alerts:read",
   "audit:read",
   "tokens:manage",
+  "organizations:manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -24,8 +25,14 @@ export const GRANTS: readonly Grant[] = [...PERMISSIONS, ALL];
 export const ANY_VALID_TOKEN = "authenticated";
 export type RoutePermission = Permission | typeof ANY_VALID_TOKEN;
 
-export const holds = (granted: readonly string[], needed: Permission): boolean =>
-  granted.includes(ALL) || granted.includes(needed);
+/**
+ * Permissions that act on every organization: a token bound to one can never hold them, whatever
+ * it was granted ("*" on a bound token means every other permission).
+ */
+export const UNBOUND_ONLY: readonly Permission[] = ["organizations:manage"];
+
+export const holds = (granted: readonly string[], needed: Permission, bound = false): boolean =>
+  !(bound && UNBOUND_ONLY.includes(needed)) && (granted.includes(ALL) || granted.includes(needed));
 
 /**
  * The grants of a new token that its creator does not hold (the no-escalation rule). "*" is only

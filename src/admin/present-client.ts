@@ -14,6 +14,7 @@ export function presentClient(row: ClientRow, env: Env): z.infer<typeof ClientSc
     rate_limit: row.rateLimit,
     retention_days: row.retentionDays,
     region: row.region,
+    organization_id: row.organizationId,
     status: row.status,
     secret_last_four: row.secretLastFour,
     created_at: iso(row.createdAt),

@@ -10,6 +10,7 @@ export function presentToken(row: AdminTokenRow): z.infer<typeof AdminTokenSchem
     name: row.name,
     permissions: row.permissions,
     client_ids: row.clientIds,
+    organization_id: row.organizationId,
     created_at: iso(row.createdAt),
     expires_at: iso(row.expiresAt),
     last_used_at: iso(row.lastUsedAt),

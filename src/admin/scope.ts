@@ -1,26 +1,86 @@
 /**
- * Client scoping of admin tokens: a token with client_ids sees only those clients and what hangs
- * off them. Anything else is answered exactly as if it did not exist (404), and lists are filtered
- * in their query, so that pages stay full and cursors stay correct.
+ * What an admin token sees, decided here and nowhere else. Two narrowings, both applied by the
+ * same calls: a token bound to an organization sees only that organization's clients (and what
+ * hangs off them), and a token with client_ids only those clients. Anything else is answered
+ * exactly as if it did not exist (404), and lists are filtered in their query, so that pages stay
+ * full and cursors stay correct. Every route asks these functions; none re-checks on its own.
  */
-import { type SQL, sql } from "drizzle-orm";
+import { type SQL, and, eq, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ApiError } from "../lib/errors";
+import { primaryDatabase } from "../storage/database";
+import { clients } from "../storage/schema";
 import type { Principal } from "./principal";
 
+/** Whether the token's client_ids allow the client (the organization is checked by clientVisible). */
 export const inScope = (principal: Principal, clientId: string): boolean =>
   principal.clientIds === null || principal.clientIds.includes(clientId);
 
 export const noSuchClient = () => new ApiError("not_found", "No such client.");
+export const noSuchOrganization = () => new ApiError("not_found", "No such organization.");
 
-/** 404 for a client outside the token's scope, before anything else is looked at. */
-export function assertClientInScope(principal: Principal, clientId: string): void {
-  if (!inScope(principal, clientId)) throw noSuchClient();
+/**
+ * Whether the token sees the client: its client_ids first (no storage read), then, for a bound
+ * token, the client's organization. That column never changes after creation, so one indexed
+ * primary-key read decides it for good; unbound tokens read nothing here.
+ */
+export async function clientVisible(db: D1Database, principal: Principal, clientId: string): Promise<boolean> {
+  if (!inScope(principal, clientId)) return false;
+  if (principal.organizationId === null) return true;
+  const row = await primaryDatabase(db)
+    .select({ organizationId: clients.organizationId })
+    .from(clients)
+    .where(eq(clients.id, clientId))
+    .get();
+  return row?.organizationId === principal.organizationId;
 }
 
-/** The WHERE condition that keeps a list inside the token's scope (undefined: every client). */
-export function scopeCondition(principal: Principal, clientIdColumn: SQLiteColumn): SQL | undefined {
-  if (principal.clientIds === null) return undefined;
-  // One bound JSON parameter rather than one per ID: D1 allows only 100 bound parameters.
-  return sql`${clientIdColumn} IN (SELECT value FROM json_each(${JSON.stringify(principal.clientIds)}))`;
+/** 404 for a client the token does not see, before anything else is looked at. */
+export async function assertClientInScope(db: D1Database, principal: Principal, clientId: string): Promise<void> {
+  if (!(await clientVisible(db, principal, clientId))) throw noSuchClient();
+}
+
+/**
+ * The WHERE condition that keeps a list inside the token's scope (undefined: everything). Tables
+ * that carry organization_id themselves pass that column; the others are matched through their
+ * client's row (the clients_organization_created_idx index).
+ */
+export function scopeCondition(
+  principal: Principal,
+  clientIdColumn: SQLiteColumn,
+  organizationIdColumn?: SQLiteColumn,
+): SQL | undefined {
+  const organization = principal.organizationId;
+  return and(
+    // One bound JSON parameter rather than one per ID: D1 allows only 100 bound parameters.
+    principal.clientIds === null
+      ? undefined
+      : sql`${clientIdColumn} IN (SELECT value FROM json_each(${JSON.stringify(principal.clientIds)}))`,
+    organization === null
+      ? undefined
+      : organizationIdColumn
+        ? eq(organizationIdColumn, organization)
+        : sql`${clientIdColumn} IN (SELECT ${clients.id} FROM ${clients} WHERE ${clients.organizationId} = ${organization})`,
+  );
+}
+
+/**
+ * The organization a request names (in a query or a body), as the token may use it: a bound token
+ * naming another organization gets 404, as for anything else outside it. Undefined when neither
+ * the request names one nor the token is bound.
+ */
+export function organizationInScope(principal: Principal, requested: string | undefined): string | undefined {
+  if (principal.organizationId === null) return requested;
+  if (requested !== undefined && requested !== principal.organizationId) throw noSuchOrganization();
+  return principal.organizationId;
+}
+
+/** A list's `organization_id` filter as a WHERE condition (404 as above for another organization). */
+export function organizationCondition(
+  principal: Principal,
+  requested: string | undefined,
+  organizationIdColumn: SQLiteColumn,
+): SQL | undefined {
+  const organization = organizationInScope(principal, requested);
+  return organization === undefined ? undefined : eq(organizationIdColumn, organization);
 }

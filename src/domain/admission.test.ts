@@ -24,6 +24,7 @@ const client: ClientRecord = {
   secretRotatedAt: null,
   revokedAt: null,
   region: null,
+  organizationId: "org_default",
 };
 const secret = (h: string): CredentialProof => ({ kind: "secret", secretHash: h });
 

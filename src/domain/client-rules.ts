@@ -56,6 +56,7 @@ export function newClientRow(
     rate_limit?: number;
     retention_days?: number;
     region?: LocationHint | null;
+    organizationId: string;
   },
   secret: NewSecret,
   now: number,
@@ -81,6 +82,7 @@ export function newClientRow(
     secretRotatedAt: null,
     revokedAt: null,
     region: input.region ?? null,
+    organizationId: input.organizationId,
   });
 }
 

@@ -32,6 +32,8 @@ export interface ClientRecord {
   revokedAt: number | null;
   /** Fixed at creation; null: Cloudflare places the object near the first call that reaches it. */
   region: LocationHint | null;
+  /** The organization the client belongs to; fixed at creation. */
+  organizationId: string;
 }
 
 export interface WorkflowRecord {

@@ -3,6 +3,23 @@ import { iso } from "../lib/time";
 
 const DAY_MS = 86_400_000;
 
+export interface DayUsage {
+  date: string;
+  requests: number;
+  successful_requests: number;
+  units_consumed: number;
+}
+
+/** Every UTC day from `from`'s to `to`'s, by date (YYYY-MM-DD), each at zero: the `daily` of a usage answer. */
+export function emptyDays(from: number, to: number): Map<string, DayUsage> {
+  const daily = new Map<string, DayUsage>();
+  for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= to; day += DAY_MS) {
+    const date = new Date(day).toISOString().slice(0, 10);
+    daily.set(date, { date, requests: 0, successful_requests: 0, units_consumed: 0 });
+  }
+  return daily;
+}
+
 /** The usage answer for one client over [from, to], from its hourly rows in D1. */
 export function usageReport(clientId: string, rows: UsageHour[], from: number, to: number) {
   let total = 0,
@@ -14,14 +31,7 @@ export function usageReport(clientId: string, rows: UsageHour[], from: number, t
     responses = 0;
   const errors: Record<string, number> = {};
   const byWorkflow = new Map<string, { requests: number; successful_requests: number }>();
-  const daily = new Map<
-    string,
-    { date: string; requests: number; successful_requests: number; units_consumed: number }
-  >();
-  for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= to; day += DAY_MS) {
-    const date = new Date(day).toISOString().slice(0, 10);
-    daily.set(date, { date, requests: 0, successful_requests: 0, units_consumed: 0 });
-  }
+  const daily = emptyDays(from, to);
   for (const r of rows) {
     total += r.requests;
     successful += r.successfulRequests;

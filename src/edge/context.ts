@@ -16,5 +16,7 @@ export interface EdgeEnv {
   Variables: BaseEnv["Variables"] & {
     credential: Credential;
     rateLimit: RateLimitState;
+    /** The admitted request's organization, as the client's object answered it. */
+    organizationId: string;
   };
 }

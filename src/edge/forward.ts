@@ -41,6 +41,7 @@ function upstreamHeaders(c: Context<EdgeEnv>): Headers {
   for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name);
   headers.set("X-Nafsi-Client-Id", credential.clientId);
   headers.set("X-Nafsi-Environment", credential.environment);
+  headers.set("X-Nafsi-Organization-Id", c.get("organizationId"));
   if (credential.workflowId) headers.set("X-Nafsi-Workflow-Id", credential.workflowId);
   else headers.delete("X-Nafsi-Workflow-Id");
   headers.set("X-Request-Id", c.get("requestId"));
@@ -67,6 +68,7 @@ export const forward = () => async (c: Context<EdgeEnv>) => {
       authenticated: true,
       client_id: credential.clientId,
       environment: credential.environment,
+      organization_id: c.get("organizationId"),
       workflow_id: credential.workflowId,
       method: c.req.method,
       path: c.req.path,

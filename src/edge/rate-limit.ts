@@ -87,6 +87,7 @@ export const rateLimit = () =>
       return tooManyRequests(state, c.get("requestId"));
     }
     c.set("rateLimit", state);
+    c.set("organizationId", result.organizationId);
     await next();
     // After the answer: the client's object learns how it went (success, units, response time).
     queueCompletion(c.env, ctx, credential.clientId, {

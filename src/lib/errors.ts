@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   invalid_signature: 401,
   forbidden: 403,
   origin_not_allowed: 403,
+  plan_limit_exceeded: 403,
   not_found: 404,
   payload_too_large: 413,
   // A management call on a revoked/inactive client is a conflict with its state, not an auth failure.
@@ -117,9 +118,14 @@ export function errorResponse(
 }
 
 /** Turns a refusal that crossed the Durable Object boundary back into the error it stands for. */
-export function fromRefusal(refusal: { code: ErrorCode; message: string; field?: string }): ApiError {
+export function fromRefusal(refusal: {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  extra?: Record<string, unknown>;
+}): ApiError {
   if (refusal.code === "invalid_request") {
     return ApiError.invalidRequest([{ field: refusal.field ?? "", message: refusal.message }], refusal.message);
   }
-  return new ApiError(refusal.code, refusal.message);
+  return new ApiError(refusal.code, refusal.message, refusal.extra ? { extra: refusal.extra } : {});
 }

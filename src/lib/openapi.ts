@@ -13,6 +13,11 @@ export const ErrorSchema = z
         .string()
         .optional()
         .openapi({ description: "On a 403 `forbidden`: the permission the admin token lacks." }),
+      limit: z
+        .enum(["max_rate_limit", "max_clients"])
+        .optional()
+        .openapi({ description: "On a 403 `plan_limit_exceeded`: the organization's limit the call would exceed." }),
+      max: z.number().int().optional().openapi({ description: "On a 403 `plan_limit_exceeded`: that limit's value." }),
     }),
   })
   .openapi("Error");

@@ -9,7 +9,7 @@ import type { AuditContext } from "./protocol";
 export function auditEntry(
   ctx: AuditContext,
   action: string,
-  target: { id: string; clientId: string },
+  target: { id: string; clientId: string; organizationId: string | null },
   details: Record<string, unknown>,
   at: number,
 ): typeof auditLog.$inferInsert {
@@ -20,6 +20,7 @@ export function auditEntry(
     action,
     targetId: target.id,
     clientId: target.clientId,
+    organizationId: target.organizationId,
     ip: ctx.ip,
     requestId: ctx.requestId,
     details,

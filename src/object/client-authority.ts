@@ -122,6 +122,7 @@ export class ClientAuthority extends DurableObject<Env> {
         outcome: "decided",
         admitted,
         environment: client.environment,
+        organizationId: client.organizationId,
         limit: decision.limit,
         remaining: decision.remaining[0] ?? 0,
         resetAt: decision.resetAt,

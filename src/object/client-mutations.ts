@@ -8,6 +8,8 @@ import { eq } from "drizzle-orm";
 import { type ClientPatch, type NewSecret, patchClient, regenerateSecret, revokeClient } from "../domain/client-rules";
 import { type Outcome, accept, refuse } from "../lib/result";
 import { database } from "../storage/database";
+import { insertClientWithinPlan, organizationById } from "../storage/organizations";
+import { planLimitRefusal, rateLimitRefusal } from "../domain/organization-rules";
 import { type ClientRow, auditLog, clients, workflows } from "../storage/schema";
 import { auditEntry, changes } from "./audit-entry";
 import type { ClientState } from "./client-state";
@@ -27,7 +29,6 @@ export class ClientMutations {
   ) {}
 
   async create(row: ClientRow, audit: AuditContext): Promise<Outcome<ClientRow>> {
-    const db = database(this.env().DB);
     const details = {
       name: row.name,
       environment: row.environment,
@@ -35,13 +36,33 @@ export class ClientMutations {
       retention_days: row.retentionDays,
       region: row.region,
     };
-    const entry = auditEntry(audit, "client.create", { id: row.id, clientId: row.id }, details, row.createdAt);
-    await db.batch([db.insert(clients).values(row), db.insert(auditLog).values(entry)]);
+    const entry = auditEntry(
+      audit,
+      "client.create",
+      { id: row.id, clientId: row.id, organizationId: row.organizationId },
+      { ...details, organization_id: row.organizationId },
+      row.createdAt,
+    );
+    // The plan's max_clients is decided by D1 in the insert itself (see insertClientWithinPlan).
+    if (!(await insertClientWithinPlan(this.env().DB, row, entry))) {
+      const organization = await organizationById(this.env().DB, row.organizationId);
+      if (!organization) return refuse("not_found", "No such organization.");
+      return planLimitRefusal("max_clients", organization.maxClients);
+    }
     this.state.storeClient(row);
     return accept(row);
   }
 
-  update(clientId: string, patch: ClientPatch, audit: AuditContext): Promise<Outcome<ClientRow>> {
+  async update(clientId: string, patch: ClientPatch, audit: AuditContext): Promise<Outcome<ClientRow>> {
+    const row = await this.state.load(clientId);
+    // A rate limit the client already has is no change: after its plan was lowered, a PATCH that
+    // sends it back unchanged (an edit form does) still renames or reactivates the client.
+    if (row && row.status !== "revoked" && patch.rate_limit !== undefined && patch.rate_limit !== row.rateLimit) {
+      // The plan as it is now (a plan raised a moment ago decides this call).
+      const organization = await organizationById(this.env().DB, row.organizationId);
+      const refusal = organization ? rateLimitRefusal(organization, row.environment, patch.rate_limit) : null;
+      if (refusal) return refusal;
+    }
     return this.change(
       clientId,
       audit,
@@ -92,7 +113,15 @@ export class ClientMutations {
       db.update(workflows).set({ status: "inactive", updatedAt: now }).where(eq(workflows.clientId, clientId)),
       db
         .insert(auditLog)
-        .values(auditEntry(audit, "client.revoke", { id: clientId, clientId }, { workflows_deactivated: active }, now)),
+        .values(
+          auditEntry(
+            audit,
+            "client.revoke",
+            { id: clientId, clientId, organizationId: row.organizationId },
+            { workflows_deactivated: active },
+            now,
+          ),
+        ),
     ]);
     this.state.storeClient(next);
     for (const [id, workflow] of this.state.workflows)
@@ -115,7 +144,17 @@ export class ClientMutations {
     const db = database(this.env().DB);
     await db.batch([
       db.update(clients).set(clientColumns(next.value)).where(eq(clients.id, clientId)),
-      db.insert(auditLog).values(auditEntry(audit, action, { id: clientId, clientId }, describe(row, next.value), now)),
+      db
+        .insert(auditLog)
+        .values(
+          auditEntry(
+            audit,
+            action,
+            { id: clientId, clientId, organizationId: row.organizationId },
+            describe(row, next.value),
+            now,
+          ),
+        ),
     ]);
     this.state.storeClient(next.value);
     return next;

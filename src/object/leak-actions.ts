@@ -75,7 +75,13 @@ export class LeakActions {
       alert_id: alert?.id ?? null,
     };
     const db = database(this.env().DB);
-    const entry = auditEntry(audit, "client.secret_leaked", { id: clientId, clientId }, details, now);
+    const entry = auditEntry(
+      audit,
+      "client.secret_leaked",
+      { id: clientId, clientId, organizationId: row.organizationId },
+      details,
+      now,
+    );
     const statements = [
       db.insert(auditLog).values(entry),
       ...(next === row ? [] : [db.update(clients).set(clientColumns(next)).where(eq(clients.id, clientId))]),

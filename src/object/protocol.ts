@@ -42,6 +42,8 @@ export type AdmitResult =
       outcome: "decided";
       admitted: boolean;
       environment: Environment;
+      /** The client's organization, from the row the object holds: forwarding names it with no read. */
+      organizationId: string;
       limit: number;
       remaining: number;
       resetAt: number;

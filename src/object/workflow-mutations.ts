@@ -47,7 +47,15 @@ export class WorkflowMutations {
       db.insert(workflows).values(row),
       db
         .insert(auditLog)
-        .values(auditEntry(audit, "workflow.create", { id: row.id, clientId: client.id }, details, now)),
+        .values(
+          auditEntry(
+            audit,
+            "workflow.create",
+            { id: row.id, clientId: client.id, organizationId: client.organizationId },
+            details,
+            now,
+          ),
+        ),
     ]);
     this.state.storeWorkflow(row.id, workflowState(row));
     await this.refreshCache(row);
@@ -94,7 +102,11 @@ export class WorkflowMutations {
     const details = { changes: fieldChanges, rekeyed: rekey };
     await db.batch([
       db.update(workflows).set(columns).where(eq(workflows.id, workflowId)),
-      db.insert(auditLog).values(auditEntry(audit, action, { id: workflowId, clientId }, details, now)),
+      db
+        .insert(auditLog)
+        .values(
+          auditEntry(audit, action, { id: workflowId, clientId, organizationId: client.organizationId }, details, now),
+        ),
     ]);
     this.state.storeWorkflow(workflowId, workflowState(next));
     if (rekey) await this.refreshCache(next);

@@ -41,10 +41,13 @@ export async function insertToken(db: D1Database, row: AdminTokenRow, audit: Aud
     permissions: row.permissions,
     client_ids: row.clientIds,
     expires_at: new Date(row.expiresAt).toISOString(),
+    organization_id: row.organizationId,
   };
   await d.batch([
     d.insert(adminTokens).values(row),
-    d.insert(auditLog).values(auditRow(audit, "admin_token.create", row.id, row.createdAt, details)),
+    d
+      .insert(auditLog)
+      .values(auditRow(audit, "admin_token.create", row.id, row.createdAt, details, row.organizationId)),
   ]);
 }
 
@@ -65,8 +68,9 @@ export async function revokeToken(
     db.prepare("UPDATE admin_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL").bind(now, id),
     db
       .prepare(
-        `INSERT INTO audit_log (id, at, actor, action, target_id, client_id, ip, request_id, details)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE changes() = 1`,
+        `INSERT INTO audit_log (id, at, actor, action, target_id, client_id, ip, request_id, details, organization_id)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT organization_id FROM admin_tokens WHERE id = ?5)
+         WHERE changes() = 1`,
       )
       .bind(
         entry.id,
@@ -101,12 +105,14 @@ export function tokensWithin(scope: readonly string[]): SQL {
     WHERE value NOT IN (SELECT value FROM json_each(${JSON.stringify(scope)}))))`;
 }
 
-function auditRow(
+/** An audit row about something that is no client's (admin tokens, organizations). */
+export function auditRow(
   audit: AuditActor,
   action: string,
   targetId: string,
   at: number,
   details: Record<string, unknown>,
+  organizationId: string | null = null,
 ): typeof auditLog.$inferInsert & { details: Record<string, unknown> } {
   return {
     id: newOpaqueId("aud_"),
@@ -115,6 +121,7 @@ function auditRow(
     action,
     targetId,
     clientId: ADMIN_PLANE_CLIENT_ID,
+    organizationId,
     ip: audit.ip,
     requestId: audit.requestId,
     details,

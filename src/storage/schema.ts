@@ -7,6 +7,25 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { type ClientRecord, LOCATION_HINTS, type UsageHour, type WorkflowRecord } from "../domain/records";
 
+/**
+ * The customer teams one gateway serves, each with its plan. `org_default` is created by the
+ * migration that introduced organizations and holds every client created before them.
+ */
+export const organizations = sqliteTable(
+  "organizations",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    maxRateLimit: integer("max_rate_limit").notNull(),
+    maxClients: integer("max_clients").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("organizations_created_idx").on(t.createdAt, t.id)],
+);
+
+export type OrganizationRow = typeof organizations.$inferSelect;
+
 export const clients = sqliteTable(
   "clients",
   {
@@ -28,9 +47,19 @@ export const clients = sqliteTable(
     secretRotatedAt: integer("secret_rotated_at"),
     revokedAt: integer("revoked_at"),
     region: text("region", { enum: LOCATION_HINTS }),
+    /**
+     * Fixed at creation. SQLite can add a NOT NULL column only with a default, so the column has
+     * one: `org_default`, which is exactly where the migration puts every existing client (and
+     * where a client created by a token bound to no organization goes unless it names one). The
+     * gateway always writes it explicitly. No REFERENCES clause: SQLite refuses to add a
+     * referencing column with a non-NULL default while foreign keys are enforced (as on D1).
+     */
+    organizationId: text("organization_id").notNull().default("org_default"),
   },
   (t) => [
     index("clients_created_idx").on(t.createdAt, t.id),
+    // The organization-filtered list (newest first) and the plan's client count.
+    index("clients_organization_created_idx").on(t.organizationId, t.createdAt, t.id),
     index("clients_status_created_idx").on(t.status, t.createdAt, t.id),
     index("clients_environment_created_idx").on(t.environment, t.createdAt, t.id),
     // A leak report names a secret, not a client: these find its client without a scan.
@@ -117,6 +146,8 @@ export const auditLog = sqliteTable(
     targetId: text("target_id").notNull(),
     /** The client the target belongs to, so retention can purge by the client's retention_days. */
     clientId: text("client_id").notNull(),
+    /** The organization of the target (null: about the gateway itself, e.g. an unbound admin token). */
+    organizationId: text("organization_id"),
     ip: text("ip"),
     requestId: text("request_id"),
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
@@ -125,6 +156,7 @@ export const auditLog = sqliteTable(
     index("audit_at_idx").on(t.at, t.id),
     index("audit_target_at_idx").on(t.targetId, t.at, t.id),
     index("audit_client_at_idx").on(t.clientId, t.at),
+    index("audit_organization_at_idx").on(t.organizationId, t.at, t.id),
   ],
 );
 
@@ -150,8 +182,11 @@ export const adminTokens = sqliteTable(
     revokedAt: integer("revoked_at"),
     /** The audit actor that created it: "bootstrap" or another token's id. */
     createdBy: text("created_by").notNull(),
+    /** The organization the token is bound to; null = not bound (sees every organization). */
+    organizationId: text("organization_id"),
   },
   (t) => [
+    index("admin_tokens_organization_created_idx").on(t.organizationId, t.createdAt, t.id),
     uniqueIndex("admin_tokens_secret_hash_idx").on(t.secretHash),
     index("admin_tokens_created_idx").on(t.createdAt, t.id),
   ],

@@ -9,7 +9,7 @@ import { admin, adminJson, call, env, expectError, sha256HexOf, sleep } from "..
 const IP = "203.0.113.7";
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const JWT = /eyJ[\w-]+\.[\w-]+\./;
-const ENTRY_FIELDS = ["action", "actor", "at", "details", "id", "ip", "request_id", "target_id"];
+const ENTRY_FIELDS = ["action", "actor", "at", "details", "id", "ip", "organization_id", "request_id", "target_id"];
 
 interface Call {
   status: number;

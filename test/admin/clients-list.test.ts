@@ -204,7 +204,7 @@ describe("clients created in the same millisecond", () => {
     const tied = [now, now, now, now, now, now, now, now, now, now, now - 1, now - 1, now - 1, now - 1, now - 1];
     for (const createdAt of tied) {
       const outcome = newClientRow(
-        { id: await newClientId("sandbox"), name: "Tied", environment: "sandbox" },
+        { id: await newClientId("sandbox"), name: "Tied", environment: "sandbox", organizationId: "org_default" },
         { hash: "0".repeat(64), lastFour: "0000" },
         createdAt,
       );

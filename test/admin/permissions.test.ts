@@ -50,6 +50,15 @@ const REQUESTS: Record<string, (f: Fixtures) => Request | Promise<Request>> = {
     `/admin/tokens/${(await mintToken(["tokens:manage"], { expires_in_days: 1 })).id}/revoke`,
   ],
   "GET /admin/me": () => ["GET", "/admin/me"],
+  "GET /admin/usage": () => ["GET", "/admin/usage?days=1"],
+  "POST /admin/organizations": () => ["POST", "/admin/organizations", { name: "Permission check" }],
+  "GET /admin/organizations": () => ["GET", "/admin/organizations"],
+  "GET /admin/organizations/{organization_id}": () => ["GET", "/admin/organizations/org_default"],
+  "PATCH /admin/organizations/{organization_id}": () => [
+    "PATCH",
+    "/admin/organizations/org_default",
+    { name: "Default" },
+  ],
 };
 
 /** The contract's permission for each call ("authenticated": any valid token). */
@@ -72,6 +81,11 @@ const CONTRACT: Record<string, string> = {
   "GET /admin/tokens/{token_id}": "tokens:manage",
   "POST /admin/tokens/{token_id}/revoke": "tokens:manage",
   "GET /admin/me": "authenticated",
+  "GET /admin/usage": "usage:read",
+  "POST /admin/organizations": "organizations:manage",
+  "GET /admin/organizations": "organizations:manage",
+  "GET /admin/organizations/{organization_id}": "organizations:manage",
+  "PATCH /admin/organizations/{organization_id}": "organizations:manage",
 };
 
 const VALID_PERMISSIONS = [...PERMISSIONS, "authenticated"];

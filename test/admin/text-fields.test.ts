@@ -145,6 +145,38 @@ const FIELDS: TextField[] = [
     body: (f, bad) => ({ name: "Desk", permissions: ["clients:read"], client_ids: [f.client.id + bad] }),
     detail: "client_ids.0",
   },
+  {
+    method: "POST",
+    route: "/admin/tokens",
+    field: "organization_id",
+    path: () => "/admin/tokens",
+    body: (_f, bad) => ({ name: "Desk", permissions: ["clients:read"], organization_id: `org_default${bad}` }),
+    detail: "organization_id",
+  },
+  {
+    method: "POST",
+    route: "/admin/clients",
+    field: "organization_id",
+    path: () => "/admin/clients",
+    body: (_f, bad) => ({ name: "App", environment: "production", organization_id: `org_default${bad}` }),
+    detail: "organization_id",
+  },
+  {
+    method: "POST",
+    route: "/admin/organizations",
+    field: "name",
+    path: () => "/admin/organizations",
+    body: (_f, bad) => ({ name: `Team ${bad}` }),
+    detail: "name",
+  },
+  {
+    method: "PATCH",
+    route: "/admin/organizations/{organization_id}",
+    field: "name",
+    path: () => "/admin/organizations/org_default",
+    body: (_f, bad) => ({ name: `Team ${bad}` }),
+    detail: "name",
+  },
 ];
 
 /** What a refused call must leave as it was: clients, workflows and the audit log, whole. */

@@ -85,6 +85,7 @@ describe("audit actors", () => {
       permissions: ["clients:read"],
       client_ids: null,
       expires_at: child.expires_at,
+      organization_id: null,
     });
     // The manager's own creation, by the owner.
     expect((await allEntries(`&target_id=${manager.id}`)).map((e) => `${e.action} ${e.actor}`)).toEqual([

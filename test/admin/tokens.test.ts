@@ -23,6 +23,7 @@ const TOKEN_FIELDS = [
   "id",
   "last_used_at",
   "name",
+  "organization_id",
   "permissions",
   "revoked_at",
   "secret_last_four",
@@ -42,6 +43,7 @@ describe("creating an admin token", () => {
       name: "Support desk",
       permissions: ["clients:read"],
       client_ids: null,
+      organization_id: null,
       last_used_at: null,
       revoked_at: null,
       created_by: "bootstrap",
@@ -155,7 +157,15 @@ describe("GET /admin/me", () => {
   it("ADMIN_TOKEN: bootstrap, every permission, no scope, no expiry", async () => {
     const { status, body } = await adminJson("GET", "/admin/me");
     expect(status).toBe(200);
-    expect(body).toEqual({ actor: "bootstrap", permissions: ["*"], client_ids: null, expires_at: null });
+    expect(body).toEqual({
+      actor: "bootstrap",
+      name: "bootstrap",
+      permissions: ["*"],
+      client_ids: null,
+      organization_id: null,
+      organization: null,
+      expires_at: null,
+    });
   });
 
   it("an admin token: its id, permissions, client_ids and expiry", async () => {
@@ -165,8 +175,11 @@ describe("GET /admin/me", () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       actor: id,
+      name: token.name,
       permissions: ["usage:read", "alerts:read"],
       client_ids: [client.id],
+      organization_id: null,
+      organization: null,
       expires_at: token.expires_at,
     });
   });

@@ -104,7 +104,7 @@ describe("invalid_credentials", () => {
     for (let i = 0; i < 3; i++) await expectError(await withSecret(id, secret), 401, "invalid_credentials");
     // What POST /admin/clients does, with an ID of our choosing: create it through its object.
     const row = newClientRow(
-      { id, name: "late", environment: "production" },
+      { id, name: "late", environment: "production", organizationId: "org_default" },
       { hash: await sha256HexOf(secret), lastFour: secret.slice(-4) },
       Date.now(),
     );

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type CreatedClient,
+  adminJson,
   call,
   callWithEnv,
   createClient,
@@ -66,6 +67,7 @@ describe("forwarding to the environment's upstream", () => {
         "X-Nafsi-Client-Id": "nafsi_live_spoofed",
         "X-Nafsi-Environment": "sandbox",
         "X-Nafsi-Workflow-Id": "wf_spoofed",
+        "X-Nafsi-Organization-Id": "org_spoofed",
       },
     });
     expect(res.status).toBe(200);
@@ -84,6 +86,7 @@ describe("forwarding to the environment's upstream", () => {
     expect(up.header("X-Nafsi-Client-Id")).toBe(client.id);
     expect(up.header("X-Nafsi-Environment")).toBe("production");
     expect(up.header("X-Nafsi-Workflow-Id")).toBeNull();
+    expect(up.header("X-Nafsi-Organization-Id")).toBe("org_default");
     const requestId = up.header("X-Request-Id");
     expect(requestId).toMatch(/^\S+$/);
     // The same request ID goes back to the caller.
@@ -214,10 +217,20 @@ describe("the built-in echo (no upstream configured)", () => {
       authenticated: true,
       client_id: client.id,
       environment: "production",
+      organization_id: "org_default",
       workflow_id: null,
       method: "POST",
       path: "/v1/some/path",
     });
+  });
+
+  it("names the client's organization (echo and upstream header), as its object knows it", async () => {
+    const team = await adminJson("POST", "/admin/organizations", { name: "Echo team", max_rate_limit: 500 });
+    const client = await createClient({ organization_id: team.body.organization.id });
+    const echoed = await withSecret(client.id, client.secret, "/v1/org");
+    expect(((await echoed.json()) as any).organization_id).toBe(team.body.organization.id);
+    const up = await arrived(await forwarded(client, "/v1/org"));
+    expect(up.header("X-Nafsi-Organization-Id")).toBe(team.body.organization.id);
   });
 
   it("names the environment and the workflow", async () => {
@@ -232,6 +245,7 @@ describe("the built-in echo (no upstream configured)", () => {
       authenticated: true,
       client_id: client.id,
       environment: "sandbox",
+      organization_id: "org_default",
       workflow_id: workflow.id,
       method: "DELETE",
       path: "/v1/w",

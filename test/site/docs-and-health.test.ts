@@ -130,6 +130,7 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(body("/admin/clients", "post").properties).sort()).toEqual([
       "environment",
       "name",
+      "organization_id",
       "rate_limit",
       "region",
       "retention_days",
@@ -144,7 +145,7 @@ describe("GET /openapi.json", () => {
     expect(regen).toMatchObject({ minimum: 0, maximum: 604800 });
     expect(doc.paths["/admin/clients"].post.responses).toHaveProperty("201");
     const listParams = doc.paths["/admin/clients"].get.parameters.map((p: any) => p.name).sort();
-    expect(listParams).toEqual(["cursor", "environment", "limit", "status"]);
+    expect(listParams).toEqual(["cursor", "environment", "limit", "organization_id", "status"]);
   });
 });
 

@@ -14,6 +14,7 @@ export const CLIENT_FIELDS = [
   "rate_limit",
   "retention_days",
   "region",
+  "organization_id",
   "status",
   "secret_last_four",
   "created_at",

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   "alerts:read",
   "audit:read",
   "tokens:manage",
+  "organizations:manage",
 ] as const;
 
 export interface MintedToken {
@@ -25,7 +26,7 @@ export interface MintedToken {
 /** POST /admin/tokens as the bootstrap owner; throws unless 201. */
 export async function mintToken(
   permissions: readonly string[],
-  fields: { client_ids?: string[]; expires_in_days?: number; name?: string } = {},
+  fields: { client_ids?: string[]; expires_in_days?: number; name?: string; organization_id?: string } = {},
 ): Promise<MintedToken> {
   const { status, body } = await adminJson("POST", "/admin/tokens", {
     name: fields.name ?? `token ${permissions.join(",")}`,

@@ -7,8 +7,12 @@ export interface Schemas {
   AdminMe: {
     /** "bootstrap" for ADMIN_TOKEN, otherwise the token id. */
     actor: string;
+    /** The token's name ("bootstrap" for ADMIN_TOKEN). */
+    name: string;
     permissions: string[];
     client_ids: string[] | null;
+    organization_id: string | null;
+    organization: Schemas["Organization"] | null;
     expires_at: string | null;
   };
   AdminToken: {
@@ -17,6 +21,8 @@ export interface Schemas {
     permissions: string[];
     /** The clients the token is limited to; null = every client. */
     client_ids: string[] | null;
+    /** The organization the token is bound to; null = not bound to one. */
+    organization_id: string | null;
     created_at: string | null;
     expires_at: string | null;
     /** Lags real use by at most 60 s. */
@@ -62,6 +68,8 @@ export interface Schemas {
     actor: string;
     action: string;
     target_id: string;
+    /** The target's organization; null for the gateway's own (an unbound admin token). */
+    organization_id: string | null;
     ip: string | null;
     request_id: string | null;
     details: Record<string, unknown>;
@@ -78,6 +86,8 @@ export interface Schemas {
     retention_days: number;
     /** Where the client's callers are: the Cloudflare location hint its Durable Object is created near (fixed at creation). null: near the first call that reaches it. */
     region: "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me" | null;
+    /** Fixed at creation. */
+    organization_id: string;
     status: "active" | "inactive" | "revoked";
     secret_last_four: string;
     created_at: string | null;
@@ -113,10 +123,13 @@ export interface Schemas {
       | "alerts:read"
       | "audit:read"
       | "tokens:manage"
+      | "organizations:manage"
       | "*"
     )[];
     /** Limit the token to these clients (omit for every client). */
     client_ids?: string[];
+    /** Bind the token to this organization. A bound creator's tokens are always bound to its own organization (naming another: 404). */
+    organization_id?: string;
     /** 1..365, default 90. */
     expires_in_days?: number;
   };
@@ -129,6 +142,15 @@ export interface Schemas {
     retention_days?: number;
     /** Where the client's callers are: the Cloudflare location hint its Durable Object is created near (fixed at creation). null: near the first call that reaches it. */
     region?: "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me" | null;
+    /** The organization the client belongs to (fixed). A token bound to an organization creates in its own; an unbound token's default is `org_default`. */
+    organization_id?: string;
+  };
+  CreateOrganization: {
+    name: string;
+    /** Default 100. */
+    max_rate_limit?: number;
+    /** Default 50. */
+    max_clients?: number;
   };
   CreateWorkflow: {
     client_id: string;
@@ -150,7 +172,28 @@ export interface Schemas {
       request_id?: string;
       /** On a 403 `forbidden`: the permission the admin token lacks. */
       missing_permission?: string;
+      /** On a 403 `plan_limit_exceeded`: the organization's limit the call would exceed. */
+      limit?: "max_rate_limit" | "max_clients";
+      /** On a 403 `plan_limit_exceeded`: that limit's value. */
+      max?: number;
     };
+  };
+  Organization: {
+    id: string;
+    name: string;
+    max_rate_limit: number;
+    max_clients: number;
+    /** Clients of the organization that are not revoked. */
+    client_count: number;
+    created_at: string | null;
+    updated_at: string | null;
+  };
+  OrganizationEnvelope: {
+    organization: Schemas["Organization"];
+  };
+  OrganizationList: {
+    organizations: Schemas["Organization"][];
+    next_cursor: string | null;
   };
   PatchClient: {
     name?: string;
@@ -160,6 +203,13 @@ export interface Schemas {
     retention_days?: number;
     /** Revoking has its own call. */
     status?: "active" | "inactive";
+  };
+  PatchOrganization: {
+    name?: string;
+    /** Highest rate_limit of a production client (1..1000). */
+    max_rate_limit?: number;
+    /** Most clients that are not revoked (1..10000). */
+    max_clients?: number;
   };
   PatchWorkflow: {
     name?: string;
@@ -205,6 +255,35 @@ export interface Schemas {
       units_consumed: number;
     }[];
   };
+  UsageOverview: {
+    from: string | null;
+    to: string | null;
+    /** The figures are complete up to this time (usage lags traffic by at most 60 s). */
+    as_of: string | null;
+    total_requests: number;
+    successful_requests: number;
+    units_consumed: number;
+    rate_limited_requests: number;
+    failed_authentications: number;
+    /** Every client with traffic in the period, busiest first. */
+    clients: {
+      client_id: string;
+      name: string;
+      organization_id: string;
+      environment: "production" | "sandbox";
+      total_requests: number;
+      successful_requests: number;
+      units_consumed: number;
+      rate_limited_requests: number;
+      failed_authentications: number;
+    }[];
+    daily: {
+      date: string;
+      requests: number;
+      successful_requests: number;
+      units_consumed: number;
+    }[];
+  };
   Workflow: {
     id: string;
     client_id: string;
@@ -240,6 +319,7 @@ export interface Operations {
     query: {
       status?: "active" | "inactive" | "revoked";
       environment?: "production" | "sandbox";
+      organization_id?: string;
       /** Page size (1..100). */
       limit?: number;
       /** next_cursor of the previous page. */
@@ -340,6 +420,7 @@ export interface Operations {
   "GET /admin/audit-log": {
     query: {
       target_id?: string;
+      organization_id?: string;
       /** Page size (1..100). */
       limit?: number;
       /** next_cursor of the previous page. */
@@ -377,11 +458,53 @@ export interface Operations {
     body: never;
     response: Schemas["AdminTokenEnvelope"];
   };
-  /** The admin token making this call: its actor name, permissions and client scope */
+  /** The admin token making this call: its actor name, permissions, client scope and organization */
   "GET /admin/me": {
     query: never;
     body: never;
     response: Schemas["AdminMe"];
+  };
+  /** List organizations, newest first */
+  "GET /admin/organizations": {
+    query: {
+      /** Page size (1..100). */
+      limit?: number;
+      /** next_cursor of the previous page. */
+      cursor?: string;
+    };
+    body: never;
+    response: Schemas["OrganizationList"];
+  };
+  /** Create an organization (a customer team) with its plan */
+  "POST /admin/organizations": {
+    query: never;
+    body: Schemas["CreateOrganization"];
+    response: Schemas["OrganizationEnvelope"];
+  };
+  /** Get an organization */
+  "GET /admin/organizations/{organization_id}": {
+    query: never;
+    body: never;
+    response: Schemas["OrganizationEnvelope"];
+  };
+  /** Rename an organization or change its plan */
+  "PATCH /admin/organizations/{organization_id}": {
+    query: never;
+    body: Schemas["PatchOrganization"];
+    response: Schemas["OrganizationEnvelope"];
+  };
+  /** Usage over every client the token sees, as JSON or as a CSV export */
+  "GET /admin/usage": {
+    query: {
+      /** Days back from now (1..365, default 30). */
+      days?: number;
+      /** Only this organization's clients (a token bound to an organization: only its own). */
+      organization_id?: string;
+      /** `csv` for the export (as does `Accept: text/csv`); default JSON. */
+      format?: "json" | "csv";
+    };
+    body: never;
+    response: Schemas["UsageOverview"];
   };
   /** GitHub secret scanning partner endpoint */
   "POST /leaks/github": {

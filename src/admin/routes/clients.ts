@@ -5,7 +5,17 @@ import { database } from "../../storage/database";
 import { adminRoute } from "../admin-route";
 import { auditContextOf } from "../audit-context";
 import { secretShown } from "../idempotency";
-import { assertClientInScope, noSuchClient, scopeCondition } from "../scope";
+import {
+  assertClientInScope,
+  noSuchClient,
+  noSuchOrganization,
+  organizationCondition,
+  organizationInScope,
+  scopeCondition,
+} from "../scope";
+import { organizationById } from "../../storage/organizations";
+import { DEFAULT_ORGANIZATION_ID, rateLimitRefusal } from "../../domain/organization-rules";
+import { DEFAULT_RATE_LIMIT } from "../../domain/client-rules";
 import { lastFour } from "../../domain/credentials";
 import { adminCredentials } from "../credentials";
 import { sha256Hex } from "../../domain/hash";
@@ -16,7 +26,7 @@ import type { AdminEnv } from "../context";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
 import { clients } from "../../storage/schema";
 import { clockNow } from "../../lib/clock";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fromRefusal } from "../../lib/errors";
 import { unwrap } from "../../lib/result";
 import { patchHook, validationHook } from "../../lib/validation";
 import {
@@ -31,10 +41,14 @@ import {
   RegenerateBody,
   RegeneratedSecret,
 } from "../schemas/clients";
-import { errorResponses, json } from "../schemas/common";
+import { ErrorSchema, errorResponses, json } from "../schemas/common";
 
 const tags = ["Clients"];
 const regenerateHint = (id: string) => `To get a new one, regenerate it: POST /admin/clients/${id}/regenerate-secret.`;
+const PLAN_OR_FORBIDDEN = json(
+  ErrorSchema,
+  "Forbidden: `forbidden` (the admin token lacks the permission named in `missing_permission`, or the call is outside its scope), or `plan_limit_exceeded` (the organization's `limit` and its `max`; the gateway's operator can raise it)",
+);
 
 async function hashNewSecret(secret: string) {
   return { hash: await sha256Hex(secret), lastFour: lastFour(secret) };
@@ -49,19 +63,42 @@ clientRoutes.openapi(
     tags,
     summary: "Create an API client",
     description:
-      "The client secret is in this response and never again: store it now. A token limited to some clients cannot create clients (403 `forbidden`).",
+      "The client secret is in this response and never again: store it now. A token limited to some clients cannot create clients (403 `forbidden`). The client joins the token's organization (or `organization_id`, for a token bound to none; default `org_default`) within its plan: a production `rate_limit` above `max_rate_limit`, or a client beyond `max_clients`, is 403 `plan_limit_exceeded`. Without `rate_limit`, a production client gets 100, or the plan's `max_rate_limit` if lower.",
     request: { body: { content: { "application/json": { schema: CreateClientBody } }, required: true } },
-    responses: { 201: json(ClientWithSecret, "Created; the secret is shown once"), ...errorResponses(400, 401) },
+    responses: {
+      201: json(ClientWithSecret, "Created; the secret is shown once"),
+      403: PLAN_OR_FORBIDDEN,
+      ...errorResponses(400, 401, 404),
+    },
   }),
   async (c) => {
-    const body = c.req.valid("json");
-    if (c.get("principal").clientIds !== null) {
+    const { organization_id, ...body } = c.req.valid("json");
+    const principal = c.get("principal");
+    if (principal.clientIds !== null) {
       throw new ApiError("forbidden", "A token limited to some clients cannot create clients.");
     }
+    const organization = await organizationById(
+      c.env.DB,
+      organizationInScope(principal, organization_id) ?? DEFAULT_ORGANIZATION_ID,
+    );
+    if (!organization) throw noSuchOrganization();
+    // A production client's default limit fits the plan; a sandbox client's is fixed whatever it is.
+    const rate_limit =
+      body.environment === "production"
+        ? (body.rate_limit ?? Math.min(DEFAULT_RATE_LIMIT, organization.maxRateLimit))
+        : body.rate_limit;
+    const overPlan = rateLimitRefusal(organization, body.environment, rate_limit);
+    if (overPlan) throw fromRefusal(overPlan);
     const credentials = await adminCredentials(c.env);
     const id = await credentials.newClientId(body.environment);
     const secret = await credentials.newClientSecret(body.environment);
-    const row = unwrap(newClientRow({ ...body, id }, await hashNewSecret(secret), clockNow()));
+    const row = unwrap(
+      newClientRow(
+        { ...body, rate_limit, id, organizationId: organization.id },
+        await hashNewSecret(secret),
+        clockNow(),
+      ),
+    );
     // The object is created here, by this call: near the client's callers when a region is given.
     const created = unwrap(await authorityFor(c.env, id, row.region).createClient(row, auditContextOf(c)));
     const shown = secretShown(c, { resourceId: created.id, renewal: regenerateHint(created.id) });
@@ -88,7 +125,8 @@ clientRoutes.openapi(
         and(
           q.status ? eq(clients.status, q.status) : undefined,
           q.environment ? eq(clients.environment, q.environment) : undefined,
-          scopeCondition(c.get("principal"), clients.id),
+          organizationCondition(c.get("principal"), q.organization_id, clients.organizationId),
+          scopeCondition(c.get("principal"), clients.id, clients.organizationId),
           after,
         ),
       )
@@ -110,7 +148,7 @@ const getClient = adminRoute("clients:read", {
 
 clientRoutes.openapi(getClient, async (c) => {
   const { client_id } = c.req.valid("param");
-  assertClientInScope(c.get("principal"), client_id);
+  await assertClientInScope(c.env.DB, c.get("principal"), client_id);
   const row = await database(c.env.DB).select().from(clients).where(eq(clients.id, client_id)).get();
   if (!row) throw noSuchClient();
   return c.json({ client: presentClient(row, c.env) }, 200);
@@ -122,12 +160,17 @@ clientRoutes.openapi(
     path: "/admin/clients/{client_id}",
     tags,
     summary: "Edit a client's name, rate limit, retention or status (active/inactive)",
-    description: "The ID, environment and secret cannot be edited (400 immutable_field). Revoking has its own call.",
+    description:
+      "The ID, environment, region, organization and secret cannot be edited (400 immutable_field). Revoking has its own call. A production `rate_limit` above the organization's `max_rate_limit` is 403 `plan_limit_exceeded`.",
     request: {
       params: ClientIdParam,
       body: { content: { "application/json": { schema: PatchClientBody } }, required: true },
     },
-    responses: { 200: json(ClientEnvelope, "The updated client"), ...errorResponses(400, 401, 404, 409) },
+    responses: {
+      200: json(ClientEnvelope, "The updated client"),
+      403: PLAN_OR_FORBIDDEN,
+      ...errorResponses(400, 401, 404, 409),
+    },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
@@ -190,8 +233,8 @@ clientRoutes.openapi(
  * any Durable Object is created for it.
  */
 async function environmentOf(c: Context<AdminEnv>, clientId: string) {
-  assertClientInScope(c.get("principal"), clientId);
   const environment = await (await adminCredentials(c.env)).clientIdEnvironment(clientId);
   if (!environment) throw noSuchClient();
+  await assertClientInScope(c.env.DB, c.get("principal"), clientId);
   return environment;
 }

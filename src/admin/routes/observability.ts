@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { adminRoute } from "../admin-route";
-import { assertClientInScope, noSuchClient, scopeCondition } from "../scope";
+import { assertClientInScope, noSuchClient, organizationCondition, scopeCondition } from "../scope";
 import { and, eq, gte } from "drizzle-orm";
 import type { AdminEnv } from "../context";
 import { database } from "../../storage/database";
@@ -30,7 +30,7 @@ observabilityRoutes.openapi(
   async (c) => {
     const { client_id } = c.req.valid("param");
     const { days } = c.req.valid("query");
-    assertClientInScope(c.get("principal"), client_id);
+    await assertClientInScope(c.env.DB, c.get("principal"), client_id);
     const db = database(c.env.DB);
     const client = await db.select({ id: clients.id }).from(clients).where(eq(clients.id, client_id)).get();
     if (!client) throw noSuchClient();
@@ -94,7 +94,7 @@ observabilityRoutes.openapi(
     tags: ["Audit"],
     summary: "Audit log of management changes, newest first",
     description:
-      "Every management call that changed something: who (`actor`: \"bootstrap\" for ADMIN_TOKEN, otherwise the admin token's id), what, when, from which IP. Never a secret, hash or token. A client-scoped token sees only its own clients' entries (not those about admin tokens).",
+      "Every management call that changed something: who (`actor`: \"bootstrap\" for ADMIN_TOKEN, otherwise the admin token's id), what, when, from which IP. Never a secret, hash or token. A client-scoped token sees only its own clients' entries (not those about admin tokens); a token bound to an organization only that organization's.",
     request: { query: AuditQuery },
     responses: { 200: json(AuditList, "A page of audit entries"), ...errorResponses(400, 401) },
   }),
@@ -107,7 +107,8 @@ observabilityRoutes.openapi(
       .where(
         and(
           q.target_id ? eq(auditLog.targetId, q.target_id) : undefined,
-          scopeCondition(c.get("principal"), auditLog.clientId),
+          organizationCondition(c.get("principal"), q.organization_id, auditLog.organizationId),
+          scopeCondition(c.get("principal"), auditLog.clientId, auditLog.organizationId),
           after,
         ),
       )
@@ -122,6 +123,7 @@ observabilityRoutes.openapi(
           actor: e.actor,
           action: e.action,
           target_id: e.targetId,
+          organization_id: e.organizationId,
           ip: e.ip,
           request_id: e.requestId,
           details: e.details,

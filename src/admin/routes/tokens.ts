@@ -20,6 +20,9 @@ import { ANY_VALID_TOKEN } from "../permissions";
 import type { Principal } from "../principal";
 import { presentToken } from "../present-token";
 import { inScope } from "../scope";
+import { organizationOfNewToken, tokenInOrganization, tokenOrganizationCondition } from "../token-organization";
+import { organizationById } from "../../storage/organizations";
+import { presentOrganization } from "../present-organization";
 import { errorResponses, json } from "../schemas/common";
 import {
   CreateTokenBody,
@@ -46,6 +49,7 @@ const noSuchToken = () => new ApiError("not_found", "No such admin token.");
  * own scope, i.e. tokens it could have created itself. Others are answered as if absent.
  */
 function visibleTo(principal: Principal, row: AdminTokenRow): boolean {
+  if (!tokenInOrganization(principal, row)) return false;
   if (principal.clientIds === null) return true;
   return row.clientIds !== null && row.clientIds.every((id) => inScope(principal, id));
 }
@@ -139,6 +143,7 @@ tokenRoutes.openapi(
     });
     if (refusal) throw createRefused(refusal);
     await checkClientIdsExist(c.env, body.client_ids);
+    const organizationId = await organizationOfNewToken(c.env.DB, principal, body);
     const secret = await (await adminCredentials(c.env)).newAdminSecret();
     const row: AdminTokenRow = {
       id: newOpaqueId("adt_"),
@@ -152,6 +157,7 @@ tokenRoutes.openapi(
       lastUsedAt: null,
       revokedAt: null,
       createdBy: principal.actor,
+      organizationId,
     };
     await insertToken(c.env.DB, row, auditContextOf(c));
     const renewal = `To get a new one, create a new token (POST /admin/tokens) and revoke this one (POST /admin/tokens/${row.id}/revoke).`;
@@ -177,7 +183,9 @@ tokenRoutes.openapi(
     const rows = await database(c.env.DB)
       .select()
       .from(adminTokens)
-      .where(and(scope === null ? undefined : tokensWithin(scope), after))
+      .where(
+        and(scope === null ? undefined : tokensWithin(scope), tokenOrganizationCondition(c.get("principal")), after),
+      )
       .orderBy(...order)
       .limit(q.limit + 1);
     const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.createdAt, id: r.id }));
@@ -233,16 +241,21 @@ tokenRoutes.openapi(
     method: "get",
     path: "/admin/me",
     tags,
-    summary: "The admin token making this call: its actor name, permissions and client scope",
+    summary: "The admin token making this call: its actor name, permissions, client scope and organization",
     responses: { 200: json(MeSchema, "Who is calling"), ...errorResponses(401) },
   }),
-  (c) => {
+  async (c) => {
     const principal = c.get("principal");
+    const organization =
+      principal.organizationId === null ? undefined : await organizationById(c.env.DB, principal.organizationId);
     return c.json(
       {
         actor: principal.actor,
+        name: principal.name,
         permissions: principal.permissions,
         client_ids: principal.clientIds,
+        organization_id: principal.organizationId,
+        organization: organization ? presentOrganization(organization) : null,
         expires_at: iso(principal.expiresAt),
       },
       200,

@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { adminRoute } from "../admin-route";
 import { auditContextOf } from "../audit-context";
-import { inScope, noSuchClient, scopeCondition } from "../scope";
+import { clientVisible, noSuchClient, scopeCondition } from "../scope";
 import { storedClientIdEnvironment } from "../../domain/credentials";
 import { adminCredentials } from "../credentials";
 import { sha256Hex } from "../../domain/hash";
@@ -47,10 +47,8 @@ workflowRoutes.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const credentials = await adminCredentials(c.env);
-    const environment = inScope(c.get("principal"), body.client_id)
-      ? await credentials.clientIdEnvironment(body.client_id)
-      : null;
-    if (!environment) throw noSuchClient();
+    const environment = await credentials.clientIdEnvironment(body.client_id);
+    if (!environment || !(await clientVisible(c.env.DB, c.get("principal"), body.client_id))) throw noSuchClient();
     precheckSecret(body.client_secret, environment);
     const row = unwrap(
       await authorityFor(c.env, body.client_id).createWorkflow(
@@ -109,7 +107,7 @@ workflowRoutes.openapi(
   async (c) => {
     const { workflow_id } = c.req.valid("param");
     const row = await database(c.env.DB).select().from(workflows).where(eq(workflows.id, workflow_id)).get();
-    if (!row || !inScope(c.get("principal"), row.clientId)) throw noSuchWorkflow();
+    if (!row || !(await clientVisible(c.env.DB, c.get("principal"), row.clientId))) throw noSuchWorkflow();
     return c.json({ workflow: presentWorkflow(row) }, 200);
   },
 );
@@ -136,7 +134,7 @@ workflowRoutes.openapi(
       .from(workflows)
       .where(eq(workflows.id, workflow_id))
       .get();
-    if (!owner || !inScope(c.get("principal"), owner.clientId)) throw noSuchWorkflow();
+    if (!owner || !(await clientVisible(c.env.DB, c.get("principal"), owner.clientId))) throw noSuchWorkflow();
     const environment = storedClientIdEnvironment(owner.clientId);
     if (patch.client_secret !== undefined) precheckSecret(patch.client_secret, environment);
     const row = unwrap(

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_RATE_LIMIT } from "../../domain/client-rules";
 import { LOCATION_HINTS } from "../../domain/records";
-import { Cursor, IsoTime, Limit, text } from "./common";
+import { Cursor, IsoTime, Limit, OrganizationId, text } from "./common";
 
 const Name = text().trim().min(1).max(200).openapi({ example: "Production iOS App" });
 const Environment = z.enum(["production", "sandbox"]);
@@ -30,6 +30,7 @@ export const ClientSchema = z
     rate_limit: z.number().int(),
     retention_days: z.number().int(),
     region: Region,
+    organization_id: z.string().openapi({ example: "org_default", description: "Fixed at creation." }),
     status: z.enum(["active", "inactive", "revoked"]),
     secret_last_four: z.string(),
     created_at: IsoTime,
@@ -58,6 +59,10 @@ export const CreateClientBody = z
     rate_limit: RateLimit.optional(),
     retention_days: RetentionDays.optional(),
     region: Region.optional(),
+    organization_id: OrganizationId.optional().openapi({
+      description:
+        "The organization the client belongs to (fixed). A token bound to an organization creates in its own; an unbound token's default is `org_default`.",
+    }),
   })
   .openapi("CreateClient");
 
@@ -71,6 +76,7 @@ export const IMMUTABLE_CLIENT_FIELDS = [
   "secret_last_four",
   "created_at",
   "region",
+  "organization_id",
 ];
 
 export const PatchClientBody = z
@@ -93,6 +99,7 @@ export const RegenerateBody = z
 export const ListClientsQuery = z.strictObject({
   status: z.enum(["active", "inactive", "revoked"]).optional(),
   environment: Environment.optional(),
+  organization_id: OrganizationId.optional(),
   limit: Limit,
   cursor: Cursor,
 });

@@ -58,4 +58,5 @@ export const Limit = z.coerce
   .max(100)
   .default(50)
   .openapi({ description: "Page size (1..100)." });
+export const OrganizationId = text().max(200).openapi({ example: "org_4fT9kQ2mXbV7cLp0sNw3Ze" });
 export const Cursor = text().max(200).optional().openapi({ description: "next_cursor of the previous page." });

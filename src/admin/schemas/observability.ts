@@ -1,14 +1,22 @@
 import { z } from "@hono/zod-openapi";
-import { Cursor, IsoTime, Limit, text } from "./common";
+import { Cursor, IsoTime, Limit, OrganizationId, text } from "./common";
 
-export const UsageQuery = z.strictObject({
-  days: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(365)
-    .default(30)
-    .openapi({ description: "Days back from now (1..365, default 30)." }),
+export const UsageDays = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(365)
+  .default(30)
+  .openapi({ description: "Days back from now (1..365, default 30)." });
+
+export const UsageQuery = z.strictObject({ days: UsageDays });
+
+/** One UTC day of a usage answer (per client, or summed over many). */
+export const DailyUsage = z.object({
+  date: z.string(),
+  requests: z.number().int(),
+  successful_requests: z.number().int(),
+  units_consumed: z.number().int(),
 });
 
 export const UsageSchema = z
@@ -29,14 +37,7 @@ export const UsageSchema = z
     errors: z
       .record(z.string(), z.number().int())
       .openapi({ description: "Error code (or upstream_4xx / upstream_5xx) to count." }),
-    daily: z.array(
-      z.object({
-        date: z.string(),
-        requests: z.number().int(),
-        successful_requests: z.number().int(),
-        units_consumed: z.number().int(),
-      }),
-    ),
+    daily: z.array(DailyUsage),
   })
   .openapi("Usage");
 
@@ -73,6 +74,7 @@ export const AlertList = z
 
 export const AuditQuery = z.strictObject({
   target_id: text().max(200).optional(),
+  organization_id: OrganizationId.optional(),
   limit: Limit,
   cursor: Cursor,
 });
@@ -84,6 +86,10 @@ export const AuditEntrySchema = z
     actor: z.string(),
     action: z.string().openapi({ example: "client.regenerate_secret" }),
     target_id: z.string(),
+    organization_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "The target's organization; null for the gateway's own (an unbound admin token)." }),
     ip: z.string().nullable(),
     request_id: z.string().nullable(),
     details: z.record(z.string(), z.unknown()),

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { GRANTS, PERMISSIONS } from "../permissions";
-import { Cursor, IsoTime, Limit, text } from "./common";
+import { Cursor, IsoTime, Limit, OrganizationId, text } from "./common";
+import { OrganizationSchema } from "./organizations";
 
 export const DEFAULT_TOKEN_DAYS = 90;
 export const MAX_TOKEN_DAYS = 365;
@@ -19,6 +20,10 @@ export const AdminTokenSchema = z
       .array(z.string())
       .nullable()
       .openapi({ description: "The clients the token is limited to; null = every client." }),
+    organization_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "The organization the token is bound to; null = not bound to one." }),
     created_at: IsoTime,
     expires_at: IsoTime,
     last_used_at: IsoTime.openapi({ description: "Lags real use by at most 60 s." }),
@@ -45,6 +50,10 @@ export const CreateTokenBody = z
       .transform((ids) => [...new Set(ids)])
       .optional()
       .openapi({ description: "Limit the token to these clients (omit for every client)." }),
+    organization_id: OrganizationId.optional().openapi({
+      description:
+        "Bind the token to this organization. A bound creator's tokens are always bound to its own organization (naming another: 404).",
+    }),
     expires_in_days: z
       .number()
       .int()
@@ -77,8 +86,13 @@ export const TokenList = z
 export const MeSchema = z
   .object({
     actor: z.string().openapi({ description: '"bootstrap" for ADMIN_TOKEN, otherwise the token id.' }),
+    name: z.string().openapi({ description: 'The token\'s name ("bootstrap" for ADMIN_TOKEN).' }),
     permissions: z.array(z.string()),
     client_ids: z.array(z.string()).nullable(),
+    organization_id: z.string().nullable(),
+    // The token's organization; null when unbound. A union, not .nullable(): the document
+    // generator would otherwise make the named Organization schema itself nullable everywhere.
+    organization: z.union([OrganizationSchema, z.null()]),
     expires_at: IsoTime,
   })
   .openapi("AdminMe");
