@@ -44,7 +44,8 @@ export async function gatewayOpenApi() {
   });
   const source = result.outputFiles[0].text;
   const app = await import(`data:text/javascript;base64,${Buffer.from(source).toString("base64")}`);
-  const res = await app.createApp().request("/openapi.json");
+  // No bindings: the document needs none (the binding guard wraps an empty env).
+  const res = await app.createApp().request("/openapi.json", undefined, {});
   if (!res.ok) throw new Error(`GET /openapi.json answered ${res.status}`);
   return res.json();
 }

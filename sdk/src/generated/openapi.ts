@@ -306,7 +306,7 @@ export interface Schemas {
 
 /** Every call of the gateway's OpenAPI document: its query, JSON body and 2xx answer. */
 export interface Operations {
-  /** Liveness check (no credentials) */
+  /** Health check (no credentials) */
   "GET /healthz": {
     query: never;
     body: never;
