@@ -31,6 +31,7 @@ describe("admission by workflow", () => {
       client_id: client.id,
       environment: "production",
       workflow_id: wf.id,
+      organization_id: "org_default",
       method: "POST",
       path: "/v1/things/42",
     });
