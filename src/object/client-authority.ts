@@ -234,7 +234,7 @@ export class ClientAuthority extends DurableObject<Env> {
       outbox,
       ledger,
       () => this.state.client?.id ?? "",
-      () => this.flusher.schedule(),
+      () => this.flusher.schedule(true),
       now,
     );
     this.traffic = { window, ledger, outbox, monitor };

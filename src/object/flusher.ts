@@ -20,6 +20,7 @@ import type { UsageLedger } from "./usage-ledger";
  */
 export const FLUSH_INTERVAL_MS = 40_000;
 const FLUSH_RETRY_MS = 15_000;
+const ALERT_FLUSH_MS = 1_000;
 
 export interface FlushParts {
   state: ClientState;
@@ -37,12 +38,17 @@ export class Flusher {
     private readonly now: () => number,
   ) {}
 
-  schedule(): void {
-    if (this.pending) return;
+  /**
+   * A flush within FLUSH_INTERVAL_MS, or within ALERT_FLUSH_MS when `soon` (an alert was raised: it
+   * should reach D1 and its webhooks at once, and each condition alerts at most once an hour, so
+   * these early flushes are rare).
+   */
+  schedule(soon = false): void {
+    if (this.pending && !soon) return;
     this.pending = true;
     // An alarm set here survives a restart of this object; the flag only avoids resetting it.
     void this.storage.getAlarm().then((at) => {
-      const due = this.now() + FLUSH_INTERVAL_MS;
+      const due = this.now() + (soon ? ALERT_FLUSH_MS : FLUSH_INTERVAL_MS);
       if (at === null || at > due) return this.storage.setAlarm(due);
     });
   }

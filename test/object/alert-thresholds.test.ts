@@ -5,6 +5,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../support/clock";
+import { FLUSH_INTERVAL_MS } from "../../src/object/flusher";
 import {
   alertsOf,
   authority,
@@ -279,4 +280,26 @@ describe("each type is limited separately, per client", () => {
     expect(types).toEqual(["failed_authentication", "high_error_rate", "rate_limit_approaching", "unusual_usage"]);
     expect((await alertsOf(b.id)).map((x) => x.type)).toEqual(["failed_authentication"]);
   }, 120_000);
+});
+
+describe("an alert's flush", () => {
+  it("is scheduled within a second of the alert, not at the usual flush interval", async () => {
+    const client = await createClient();
+    const wrong = await unrelatedSecret();
+    // One request first: the usual flush is then due FLUSH_INTERVAL_MS later.
+    expect((await withSecret(client.id, client.secret)).status).toBe(200);
+    const usual = await runInDurableObject(authority(client.id), (_i, state) => state.storage.getAlarm());
+    expect(usual! - Date.now()).toBeGreaterThan(FLUSH_INTERVAL_MS / 2);
+    const before = Date.now();
+    // Five wrong secrets in a minute raise failed_authentication (the first is decided by the object).
+    for (let i = 0; i < 5; i++) await withSecret(client.id, wrong);
+    let alarm: number | null = null;
+    for (let i = 0; i < 40; i++) {
+      alarm = await runInDurableObject(authority(client.id), (_i, state) => state.storage.getAlarm());
+      if (alarm !== null && alarm < usual!) break;
+      await sleep(100);
+    }
+    expect(alarm).not.toBeNull();
+    expect(alarm! - before).toBeLessThan(FLUSH_INTERVAL_MS / 2);
+  });
 });

@@ -66,11 +66,13 @@ describe("usage survives restarts and repeated flushes", () => {
     const c = await createClient({ rate_limit: 4 });
     const w = await createWorkflow(c);
     await traffic(c, w.id);
-    await sleep(EDGE_BATCH_SETTLE_MS); // outcomes and the edge's failure batch are in the object's storage now
-    expect(await d1Rows(c.id)).toEqual([]); // nothing flushed yet
+    // Nothing flushed yet: the traffic's rate_limit_approaching alert asks for a flush a second later.
+    expect(await d1Rows(c.id)).toEqual([]);
     await abortAllDurableObjects();
-    // The alarm the object had set survives the restart and flushes everything.
-    expect(await flushUsage(c.id)).toBe(true);
+    // The alarm the object had set survives the restart; the edge's failure batch reaches the new
+    // instance meanwhile, and the next flush has everything.
+    await sleep(EDGE_BATCH_SETTLE_MS);
+    await forceFlush(c.id);
     expect(figures(await usageOf(c.id))).toEqual(EXPECTED(w.id));
   });
 
@@ -126,9 +128,8 @@ describe("usage survives restarts and repeated flushes", () => {
   it("a flush that fails (D1 unavailable) is retried later and then counts everything exactly once", async () => {
     const c = await createClient({ rate_limit: 4 });
     const w = await createWorkflow(c);
-    await traffic(c, w.id);
-    await sleep(EDGE_BATCH_SETTLE_MS);
-    // The object's D1 binding fails every batch (a fault at the gateway's own boundary).
+    // The object's D1 binding fails every batch (a fault at the gateway's own boundary), from before
+    // the traffic: its alert's early flush fails too.
     const failingDb = {
       prepare: (query: string) => env.DB.prepare(query),
       batch: () => Promise.reject(new Error("D1 unavailable (test)")),
@@ -139,6 +140,8 @@ describe("usage survives restarts and repeated flushes", () => {
       dump: () => Promise.reject(new Error("D1 unavailable (test)")),
     };
     await patchAuthorityEnv(c.id, { DB: failingDb });
+    await traffic(c, w.id);
+    await sleep(EDGE_BATCH_SETTLE_MS);
     const before = Date.now();
     expect(await flushUsage(c.id)).toBe(true);
     expect(await d1Rows(c.id)).toEqual([]);
