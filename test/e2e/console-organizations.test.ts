@@ -327,16 +327,19 @@ describe("console: overview", () => {
     await signIn(page);
     await goTo(page, "Clients");
     await row(page, elsewhere.client.name).waitFor();
+    await page.getByRole("combobox", { name: "Organization" }).first().waitFor();
+    // The Overview, left while its answers were on their way, is gone for good.
+    expect(await page.getByRole("heading", { level: 1 }).allTextContents()).toEqual(["Clients"]);
     await page.getByRole("combobox", { name: "Organization", exact: true }).selectOption({ label: organization.name });
+    await row(page, elsewhere.client.name).waitFor({ state: "detached" });
     await row(page, "Partner Sandbox").waitFor();
-    expect(await row(page, elsewhere.client.name).count()).toBe(0);
     expect(await page.getByRole("row").count()).toBe(1 + clients.length);
 
     await goTo(page, "Audit log");
     await row(page, elsewhere.client.id).first().waitFor();
     await page.getByRole("combobox", { name: "Organization", exact: true }).selectOption({ label: organization.name });
-    await row(page, clients[0]!.client.id).first().waitFor();
-    expect(await row(page, elsewhere.client.id).count()).toBe(0);
+    await row(page, elsewhere.client.id).first().waitFor({ state: "detached" });
+    expect(await row(page, clients[0]!.client.id).count()).toBeGreaterThan(0);
   });
 
   it("overview page: accessible, no horizontal scroll at 375 px, and its screenshot", async () => {

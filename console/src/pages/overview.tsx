@@ -32,9 +32,17 @@ export function OverviewPage(props: { me: Me }) {
     setLoading(true);
     setError(null);
     setOverview(null);
+    // Only the latest filters' answer is shown, and none once the page is gone (see usePaged).
+    let live = true;
     api<UsageOverview>(`/admin/usage${query(filters)}`)
-      .then(setOverview, (err) => setError(messageOf(err)))
-      .finally(() => setLoading(false));
+      .then(
+        (found) => live && setOverview(found),
+        (err) => live && setError(messageOf(err)),
+      )
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
   }, [days, organizationId]);
 
   return (

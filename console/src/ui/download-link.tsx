@@ -1,4 +1,4 @@
-import { useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { Child } from "hono/jsx";
 import { apiFile, messageOf } from "../api";
 import { ErrorMessage } from "./status";
@@ -15,6 +15,14 @@ import { ErrorMessage } from "./status";
 export function DownloadLink(props: { path: string; filename: string; children?: Child }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // No state set once the page is gone (see usePaged); the file is still saved.
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
   const download = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
@@ -32,9 +40,9 @@ export function DownloadLink(props: { path: string; filename: string; children?:
       // The browser has the Blob once the download starts; the URL is only freed after a while.
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
-      setError(messageOf(err));
+      if (mounted.current) setError(messageOf(err));
     } finally {
-      setBusy(false);
+      if (mounted.current) setBusy(false);
     }
   };
   return (

@@ -15,6 +15,8 @@ export function useOrganizations(me: Me): Organization[] | null {
   const [organizations, setOrganizations] = useState<Organization[] | null>(null);
   useEffect(() => {
     if (!can(me, "organizations:manage")) return;
+    // No state set once the page is gone (see usePaged).
+    let live = true;
     (async () => {
       const all: Organization[] = [];
       let cursor: string | null = null;
@@ -27,7 +29,13 @@ export function useOrganizations(me: Me): Organization[] | null {
         if (cursor === null) break;
       }
       return all.sort((a, b) => a.name.localeCompare(b.name));
-    })().then(setOrganizations, () => setOrganizations(null));
+    })().then(
+      (found) => live && setOrganizations(found),
+      () => live && setOrganizations(null),
+    );
+    return () => {
+      live = false;
+    };
   }, [me.actor]);
   return organizations;
 }
