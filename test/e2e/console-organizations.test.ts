@@ -285,7 +285,10 @@ describe("console: overview", () => {
       "Last 90 days",
     ]);
     await period.selectOption({ label: "Last 24 hours" });
-    await page.getByRole("img", { name: /Daily requests: 27 requests/ }).waitFor();
+    // The chart of this period (not of the 30 days shown first, which hold the same 27 requests).
+    await page
+      .getByRole("img", { name: `Daily requests: 27 requests over ${usage.daily.length} days`, exact: false })
+      .waitFor();
     expect(await figure("Total requests")).toBe("27");
     expect(await figure("Success rate")).toBe("81.5%");
     expect(await figure("Units consumed")).toBe("19");
