@@ -30,10 +30,7 @@ function describe(body: ErrorBody, status: number): string {
   return `${error.message} ${details.map((d) => (d.field ? `${d.field}: ${d.message}` : d.message)).join("; ")}`;
 }
 
-export async function api<T>(
-  path: string,
-  options: { method?: string; body?: unknown; token?: string } = {},
-): Promise<T> {
+async function send(path: string, options: { method?: string; body?: unknown; token?: string }) {
   const token = options.token ?? session.token() ?? "";
   let res: Response;
   try {
@@ -49,13 +46,28 @@ export async function api<T>(
   } catch {
     throw new ApiFailure(0, "network_error", "Could not reach the gateway. Check your connection and try again.");
   }
-  const body = (await res.json().catch(() => ({}))) as T & ErrorBody;
   if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as ErrorBody;
     const failure = new ApiFailure(res.status, body.error?.code ?? "unknown", describe(body, res.status));
     if (res.status === 401 && options.token === undefined) onUnauthorized();
     throw failure;
   }
-  return body;
+  return res;
+}
+
+export async function api<T>(
+  path: string,
+  options: { method?: string; body?: unknown; token?: string } = {},
+): Promise<T> {
+  const res = await send(path, options);
+  return (await res.json().catch(() => ({}))) as T;
+}
+
+/** A file the API answers (an export), with the name its Content-Disposition gives. */
+export async function apiFile(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  const res = await send(path, {});
+  const filename = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? null;
+  return { blob: await res.blob(), filename };
 }
 
 export const messageOf = (error: unknown) =>

@@ -7,18 +7,23 @@ import type { Me } from "./types";
 import { AlertsPage } from "./pages/alerts";
 import { AuditPage } from "./pages/audit";
 import { ClientsPage } from "./pages/clients";
+import { OrganizationsPage } from "./pages/organizations";
+import { OverviewPage } from "./pages/overview";
 import { SignIn } from "./pages/sign-in";
 import { TokensPage } from "./pages/tokens";
 import { UsagePage } from "./pages/usage";
 import { WorkflowsPage } from "./pages/workflows";
 import { Loading } from "./ui/status";
 
+// The first link the token may follow is where the console opens: Overview when it reads usage.
 const NAV: { path: string; label: string; permission: Permission }[] = [
+  { path: "/overview", label: "Overview", permission: "usage:read" },
   { path: "/clients", label: "Clients", permission: "clients:read" },
   { path: "/workflows", label: "Workflows", permission: "workflows:read" },
   { path: "/alerts", label: "Alerts", permission: "alerts:read" },
   { path: "/audit-log", label: "Audit log", permission: "audit:read" },
   { path: "/admin-tokens", label: "Admin tokens", permission: "tokens:manage" },
+  { path: "/organizations", label: "Organizations", permission: "organizations:manage" },
 ];
 
 export function App() {
@@ -69,23 +74,26 @@ function Shell(props: { me: Me; onSignOut: () => void }) {
   const allowed = NAV.filter((n) => can(props.me, n.permission));
   const section = "/" + (route.split("/")[1] ?? "");
   const current = allowed.find((n) => n.path === section);
+  const usage = can(props.me, "usage:read") ? /^\/clients\/([^/]+)\/usage$/.exec(route) : null;
 
   useEffect(() => {
-    if (!current && allowed[0]) navigate(allowed[0].path);
+    // A client's usage page needs usage:read only (the Overview links to it), not clients:read.
+    if (!current && !usage && allowed[0]) navigate(allowed[0].path);
   }, [route]);
   useEffect(() => {
     // After navigation, move focus to the new page's heading, as a page load would.
     document.getElementById("page-title")?.focus();
   }, [route]);
 
-  const usage = /^\/clients\/([^/]+)\/usage$/.exec(route);
   let page = null;
-  if (usage && can(props.me, "usage:read")) page = <UsagePage clientId={decodeURIComponent(usage[1]!)} />;
+  if (usage) page = <UsagePage clientId={decodeURIComponent(usage[1]!)} />;
+  else if (current?.path === "/overview") page = <OverviewPage me={props.me} />;
   else if (current?.path === "/clients") page = <ClientsPage me={props.me} />;
   else if (current?.path === "/workflows") page = <WorkflowsPage me={props.me} />;
   else if (current?.path === "/alerts") page = <AlertsPage />;
-  else if (current?.path === "/audit-log") page = <AuditPage />;
+  else if (current?.path === "/audit-log") page = <AuditPage me={props.me} />;
   else if (current?.path === "/admin-tokens") page = <TokensPage me={props.me} />;
+  else if (current?.path === "/organizations") page = <OrganizationsPage me={props.me} />;
 
   return (
     <>
@@ -107,7 +115,13 @@ function Shell(props: { me: Me; onSignOut: () => void }) {
         </nav>
         <div class="who">
           <span class="muted">
-            Signed in as <code>{props.me.actor}</code>
+            Signed in as <strong class="name">{props.me.name}</strong>
+            {props.me.organization ? (
+              <>
+                {" "}
+                for <strong class="name">{props.me.organization.name}</strong>
+              </>
+            ) : null}
           </span>
           <button type="button" class="secondary" onClick={props.onSignOut}>
             Sign out

@@ -5,6 +5,7 @@ export interface Client {
   rate_limit: number;
   retention_days: number;
   status: "active" | "inactive" | "revoked";
+  organization_id: string;
   secret_last_four: string;
   created_at: string;
   updated_at: string;
@@ -56,6 +57,7 @@ export interface AuditEntry {
   actor: string;
   action: string;
   target_id: string | null;
+  organization_id: string | null;
   ip: string | null;
 }
 
@@ -64,6 +66,7 @@ export interface AdminToken {
   name: string;
   permissions: string[];
   client_ids: string[] | null;
+  organization_id: string | null;
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;
@@ -73,7 +76,42 @@ export interface AdminToken {
 
 export interface Me {
   actor: string;
+  name: string;
   permissions: string[];
   client_ids: string[] | null;
+  organization_id: string | null;
+  organization: Organization | null;
   expires_at: string | null;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  max_rate_limit: number;
+  max_clients: number;
+  client_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+interface UsageSums {
+  total_requests: number;
+  successful_requests: number;
+  units_consumed: number;
+  rate_limited_requests: number;
+  failed_authentications: number;
+}
+
+/** `GET /admin/usage`: every client the token sees (or one organization's), summed. */
+export interface UsageOverview extends UsageSums {
+  from: string;
+  to: string;
+  as_of: string;
+  clients: ({
+    client_id: string;
+    name: string;
+    organization_id: string;
+    environment: "production" | "sandbox";
+  } & UsageSums)[];
+  daily: Usage["daily"];
 }

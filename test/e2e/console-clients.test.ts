@@ -6,6 +6,7 @@ import {
   createClient,
   expectAccessible,
   expectNoHorizontalScroll,
+  goTo,
   openConsole,
   row,
   signIn,
@@ -26,7 +27,8 @@ afterAll(async () => {
 beforeEach(async () => {
   ({ context, page } = await openConsole(browser));
   await signIn(page);
-  await page.getByRole("heading", { name: "Clients", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+  await goTo(page, "Clients");
 });
 afterEach(async () => {
   await context?.close();

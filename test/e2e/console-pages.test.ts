@@ -10,6 +10,7 @@ import {
   eventually,
   expectAccessible,
   expectNoHorizontalScroll,
+  goTo as follow,
   openConsole,
   row,
   signIn,
@@ -61,10 +62,7 @@ afterEach(async () => {
   await context?.close();
 });
 
-const goTo = async (link: string, heading = link) => {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).click();
-  await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
-};
+const goTo = (link: string, heading = link) => follow(page, link, heading);
 
 async function checkPageAtPhoneWidth() {
   await expectAccessible(page);
@@ -162,7 +160,7 @@ describe("console: usage", () => {
       const u = await adminApi(`/admin/clients/${busy.client.id}/usage?days=30`);
       return u.total_requests >= 28 ? u : undefined;
     });
-    await page.reload();
+    await goTo("Clients");
     await row(page, busy.client.name).getByRole("button", { name: "View Usage" }).click();
     await page.getByRole("heading", { name: "Usage", level: 1 }).waitFor();
     const figure = async (term: string) =>
@@ -187,7 +185,7 @@ describe("console: usage", () => {
   });
 
   it("a secret that was shown once is not in the usage page, nor any other page", async () => {
-    await page.reload();
+    await goTo("Clients");
     await row(page, busy.client.name).getByRole("button", { name: "View Usage" }).click();
     await page.getByRole("heading", { name: "Usage", level: 1 }).waitFor();
     expect(await page.content()).not.toContain(busy.client_secret);
@@ -245,7 +243,7 @@ describe("console: screenshots", () => {
       const { client } = await adminApi(`/admin/clients/${made[2]!.client.id}`);
       return client.last_used_at ?? undefined;
     });
-    await page.reload();
+    await goTo("Clients");
     await row(page, "Production iOS App").first().waitFor();
     await page.screenshot({ path: join(SHOTS, "console-clients.png") });
     await page.setViewportSize({ width: 375, height: 812 });

@@ -63,7 +63,7 @@ describe("console: how it is served", () => {
   it("runs under its own CSP without a single violation or script error", async () => {
     const { context, page, scriptErrors } = await openConsole(browser);
     await signIn(page);
-    await page.getByRole("heading", { name: "Clients", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
     expect(scriptErrors).toEqual([]);
     await context.close();
   });
@@ -87,7 +87,7 @@ describe("console: signing in and out", () => {
     const { context, page } = await openConsole(browser);
     await signIn(page);
     const nav = page.getByRole("navigation", { name: "Main" });
-    for (const name of ["Clients", "Workflows", "Alerts", "Audit log", "Admin tokens"]) {
+    for (const name of ["Overview", "Clients", "Workflows", "Alerts", "Audit log", "Admin tokens", "Organizations"]) {
       expect(await nav.getByRole("link", { name, exact: true }).isVisible()).toBe(true);
     }
     const storage = await page.evaluate(() => ({
@@ -117,7 +117,12 @@ describe("console: signing in and out", () => {
     await page.keyboard.type(gateway().adminToken);
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
 
+    const clients = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" });
+    await clients.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Clients", level: 1 }).waitFor();
     const create = page.getByRole("button", { name: "Create New Client" });
     await create.focus();
     await page.keyboard.press("Enter");

@@ -1,22 +1,29 @@
+import { useState } from "hono/jsx/dom";
 import { api, query } from "../api";
 import { when } from "../format";
-import type { AuditEntry } from "../types";
+import type { AuditEntry, Me } from "../types";
 import { MoreButton } from "../ui/more-button";
+import { OrganizationFilter, useOrganizations } from "../ui/organization-filter";
 import { usePaged } from "../ui/paged";
 import { Empty, ErrorMessage, Loading } from "../ui/status";
 
-export function AuditPage() {
+export function AuditPage(props: { me: Me }) {
+  const organizations = useOrganizations(props.me);
+  const [organizationId, setOrganizationId] = useState("");
   const list = usePaged<AuditEntry>(async (cursor) => {
     const page = await api<{ entries: AuditEntry[]; next_cursor: string | null }>(
-      `/admin/audit-log${query({ limit: 50, cursor })}`,
+      `/admin/audit-log${query({ limit: 50, cursor, organization_id: organizationId })}`,
     );
     return { items: page.entries, next: page.next_cursor };
-  }, "audit");
+  }, `audit:${organizationId}`);
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Audit log
-      </h1>
+      <div class="page-head">
+        <h1 id="page-title" tabIndex={-1}>
+          Audit log
+        </h1>
+        <OrganizationFilter organizations={organizations} value={organizationId} onChange={setOrganizationId} />
+      </div>
       <ErrorMessage error={list.error} />
       {list.items.length > 0 ? (
         <table class="cards">

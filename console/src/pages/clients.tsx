@@ -6,6 +6,7 @@ import { navigate } from "../router";
 import type { Client, Me } from "../types";
 import { Confirm } from "../ui/confirm";
 import { MoreButton } from "../ui/more-button";
+import { OrganizationFilter, useOrganizations } from "../ui/organization-filter";
 import { usePaged } from "../ui/paged";
 import { Empty, ErrorMessage, Loading } from "../ui/status";
 import { CreateClient } from "./client-create";
@@ -24,12 +25,14 @@ const COLUMNS = ["Name", "Client ID", "Environment", "Created", "Last Used", "Ra
 export function ClientsPage(props: { me: Me }) {
   const { me } = props;
   const [open, setOpen] = useState<Open>(null);
+  const organizations = useOrganizations(me);
+  const [organizationId, setOrganizationId] = useState("");
   const list = usePaged<Client>(async (cursor) => {
     const page = await api<{ clients: Client[]; next_cursor: string | null }>(
-      `/admin/clients${query({ limit: 25, cursor })}`,
+      `/admin/clients${query({ limit: 25, cursor, organization_id: organizationId })}`,
     );
     return { items: page.clients, next: page.next_cursor };
-  }, "clients");
+  }, `clients:${organizationId}`);
   // Creating needs clients:write on every client: a token scoped to some clients cannot create.
   const mayCreate = can(me, "clients:write") && me.client_ids === null;
   const close = () => setOpen(null);
@@ -40,11 +43,14 @@ export function ClientsPage(props: { me: Me }) {
         <h1 id="page-title" tabIndex={-1}>
           Clients
         </h1>
-        {mayCreate ? (
-          <button type="button" onClick={() => setOpen({ kind: "create" })}>
-            Create New Client
-          </button>
-        ) : null}
+        <div class="filters">
+          <OrganizationFilter organizations={organizations} value={organizationId} onChange={setOrganizationId} />
+          {mayCreate ? (
+            <button type="button" onClick={() => setOpen({ kind: "create" })}>
+              Create New Client
+            </button>
+          ) : null}
+        </div>
       </div>
       <ErrorMessage error={list.error} />
       {list.items.length > 0 ? (

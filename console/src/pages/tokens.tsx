@@ -1,8 +1,8 @@
 import { useState } from "hono/jsx/dom";
 import { api, messageOf, query } from "../api";
 import { when } from "../format";
-import { PERMISSIONS, can } from "../permissions";
-import type { AdminToken, Me } from "../types";
+import { PERMISSIONS, UNBOUND_ONLY, can } from "../permissions";
+import type { AdminToken, Me, Organization } from "../types";
 import { Confirm } from "../ui/confirm";
 import { CopyButton } from "../ui/copy-button";
 import { Dialog } from "../ui/dialog";
@@ -110,8 +110,19 @@ export function TokensPage(props: { me: Me }) {
   );
 }
 
-function CreateToken(props: { me: Me; onCreated: () => void; onClose: () => void }) {
-  const grantable = PERMISSIONS.filter((p) => can(props.me, p));
+/**
+ * `Create Admin Token`: the form, then the secret shown once. With `organization`, the token is
+ * bound to it (how an operator hands a team its first token): it can then never hold the
+ * permissions that act on every organization.
+ */
+export function CreateToken(props: {
+  me: Me;
+  organization?: Organization;
+  onCreated: () => void;
+  onClose: () => void;
+}) {
+  const bound = props.organization !== undefined;
+  const grantable = PERMISSIONS.filter((p) => can(props.me, p) && !(bound && UNBOUND_ONLY.includes(p)));
   const [name, setName] = useState("");
   const [permissions, setPermissions] = useState<string[]>([]);
   const [clientIds, setClientIds] = useState("");
@@ -163,6 +174,7 @@ function CreateToken(props: { me: Me; onCreated: () => void; onClose: () => void
           name,
           permissions,
           ...(ids.length ? { client_ids: ids } : {}),
+          ...(props.organization ? { organization_id: props.organization.id } : {}),
           expires_in_days: Number(days),
         },
       });
@@ -176,7 +188,10 @@ function CreateToken(props: { me: Me; onCreated: () => void; onClose: () => void
   };
 
   return (
-    <Dialog title="Create Admin Token" onClose={props.onClose}>
+    <Dialog
+      title={props.organization ? `Create Admin Token for ${props.organization.name}` : "Create Admin Token"}
+      onClose={props.onClose}
+    >
       <form onSubmit={submit}>
         <label>
           Token Name
@@ -217,7 +232,10 @@ function CreateToken(props: { me: Me; onCreated: () => void; onClose: () => void
           />
         </label>
         <p id="client-ids-hint" class="hint">
-          Optional, one per line: the token then sees only these clients. Empty: every client.
+          Optional, one per line: the token then sees only these clients.{" "}
+          {props.organization
+            ? `Empty: every client of ${props.organization.name}, and it can create that organization's clients.`
+            : "Empty: every client."}
         </p>
         <label>
           Expires in (days)

@@ -18,18 +18,30 @@ export function UsagePage(props: { clientId: string }) {
 
   useEffect(() => {
     // The name is a nicety: a token with usage:read but not clients:read still sees the figures.
+    // No state set once the page is gone (see usePaged).
+    let live = true;
     api<{ client: Client }>(path).then(
-      (r) => setClient(r.client),
-      () => setClient(null),
+      (r) => live && setClient(r.client),
+      () => live && setClient(null),
     );
+    return () => {
+      live = false;
+    };
   }, [props.clientId]);
 
   useEffect(() => {
     setLoading(true);
     setError(null);
+    let live = true;
     api<Usage>(`${path}/usage${query({ days })}`)
-      .then(setUsage, (err) => setError(messageOf(err)))
-      .finally(() => setLoading(false));
+      .then(
+        (found) => live && setUsage(found),
+        (err) => live && setError(messageOf(err)),
+      )
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
   }, [props.clientId, days]);
 
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { messageOf } from "../api";
 
 export interface Page<T> {
@@ -13,18 +13,31 @@ export function usePaged<T extends { id: string }>(load: (cursor: string | null)
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
+  // Only the latest request's answer counts: an older one (a filter changed meanwhile) or one that
+  // arrives after the page is gone is dropped. (hono/jsx re-renders an unmounted component whose
+  // state is set, which puts the page it left back on screen.)
+  const latest = useRef(0);
+  useEffect(
+    () => () => {
+      latest.current = -1;
+    },
+    [],
+  );
 
   const fetchPage = async (cursor: string | null, append: boolean) => {
+    const request = ++latest.current;
+    const current = () => request === latest.current;
     setLoading(true);
     setError(null);
     try {
       const page = await load(cursor);
-      setItems((current) => (append ? [...current, ...page.items] : page.items));
+      if (!current()) return;
+      setItems((shown) => (append ? [...shown, ...page.items] : page.items));
       setNext(page.next);
     } catch (err) {
-      setError(messageOf(err));
+      if (current()) setError(messageOf(err));
     } finally {
-      setLoading(false);
+      if (current()) setLoading(false);
     }
   };
 

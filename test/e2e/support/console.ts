@@ -37,6 +37,12 @@ export async function signIn(page: Page, token = gateway().adminToken) {
   await page.getByRole("button", { name: "Sign out" }).waitFor();
 }
 
+/** Follows a link of the main navigation and waits for its page's heading. */
+export async function goTo(page: Page, link: string, heading = link) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).click();
+  await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+}
+
 export function createClient(name: string, environment: "production" | "sandbox" = "production", rateLimit?: number) {
   return adminApi<CreatedClient>("/admin/clients", {
     body: { name, environment, ...(rateLimit ? { rate_limit: rateLimit } : {}) },

@@ -1,0 +1,56 @@
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import type { Child } from "hono/jsx";
+import { apiFile, messageOf } from "../api";
+import { ErrorMessage } from "./status";
+
+/**
+ * A link to a file the management API answers (an export). The API wants the bearer token, which
+ * a plain link cannot send, so a click fetches the file with it and saves the Blob through a
+ * temporary `<a download>` on an object URL.
+ *
+ * That works under the console's CSP: the fetch is same-origin (`connect-src 'self'`), and saving a
+ * blob: URL is a download, which no CSP directive governs (CSP 3 has no navigation directive:
+ * `navigate-to` was dropped and never shipped), unlike loading one as a script, image or frame.
+ */
+export function DownloadLink(props: { path: string; filename: string; children?: Child }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // No state set once the page is gone (see usePaged); the file is still saved.
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+  const download = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const file = await apiFile(props.path);
+      const url = URL.createObjectURL(file.blob);
+      const save = document.createElement("a");
+      save.href = url;
+      save.download = file.filename ?? props.filename;
+      document.body.append(save);
+      save.click();
+      save.remove();
+      // The browser has the Blob once the download starts; the URL is only freed after a while.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      if (mounted.current) setError(messageOf(err));
+    } finally {
+      if (mounted.current) setBusy(false);
+    }
+  };
+  return (
+    <>
+      <a href={props.path} download={props.filename} aria-busy={busy ? "true" : undefined} onClick={download}>
+        {props.children}
+      </a>
+      <ErrorMessage error={error} />
+    </>
+  );
+}
