@@ -47,6 +47,7 @@ describe("Nafsi against the gateway", () => {
       client_id: c.client.id,
       environment: "production",
       workflow_id: null,
+      organization_id: "org_default",
       method: "POST",
       path: "/v1/verify",
     });
