@@ -82,8 +82,8 @@ export class ClientAuthority extends DurableObject<Env> {
 
   /**
    * Decides every entry of a batch in order, each on its own proof, with no await in between: one
-   * atomic step of this object. Storage: the admitted entries' window rows in one INSERT (carrying
-   * the answers that rode along), and one upsert per kind of refusal in the batch.
+   * atomic step of this object. Storage: the admitted entries' window rows in one upsert into the
+   * ring (carrying the answers that rode along), and one upsert per kind of refusal in the batch.
    */
   async admitBatch(batch: AdmitBatch): Promise<AdmitResult[]> {
     const client = await this.state.load(batch.clientId);
