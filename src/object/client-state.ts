@@ -82,6 +82,15 @@ export class ClientState {
     this.sql.exec("INSERT OR REPLACE INTO client_state (id, row) VALUES (1, ?)", JSON.stringify(row));
   }
 
+  /**
+   * last_used_at as the latest flush wrote it to D1, in memory only: D1 is its record (moved
+   * forward by the flush itself), and a management answer that shows it may show it a flush late
+   * after an eviction. Storing it here would cost a row written on every flush.
+   */
+  noteLastUsed(at: number): void {
+    if (this.client && at > (this.client.lastUsedAt ?? 0)) this.client = { ...this.client, lastUsedAt: at };
+  }
+
   storeWorkflow(id: string, state: WorkflowState): void {
     this.ensureTables();
     this.workflows.set(id, state);

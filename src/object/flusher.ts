@@ -92,7 +92,6 @@ export class Flusher {
     ledger.afterFlush(totals, now);
     outbox.markWritten(pendingAlerts.map((a) => a.id));
     const lastUsed = Math.max(0, ...totals.map((t) => t.lastAdmittedAt ?? 0));
-    const current = state.client;
-    if (current && lastUsed > (current.lastUsedAt ?? 0)) state.storeClient({ ...current, lastUsedAt: lastUsed });
+    state.noteLastUsed(lastUsed);
   }
 }

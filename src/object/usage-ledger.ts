@@ -23,19 +23,44 @@ interface RecentMinute {
 
 const RECENT_KEEP_MS = 6 * MINUTE_MS;
 
-/** The ledger's tables; `usage_fold` holds how far the window ring has been counted. */
+/**
+ * The ledger's tables; `usage_fold` holds how far the window ring has been counted. The buckets are
+ * WITHOUT ROWID: keyed by their primary key alone, a new bucket is one row written instead of two
+ * (the table and its key's index). Objects that created them earlier keep their rowid tables,
+ * which hold and answer the same.
+ */
 export const USAGE_SCHEMA = `CREATE TABLE IF NOT EXISTS usage_minutes (
         minute INTEGER NOT NULL, workflow_id TEXT NOT NULL,
         requests INTEGER NOT NULL DEFAULT 0, successful INTEGER NOT NULL DEFAULT 0,
         admitted INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0,
         rate_limited INTEGER NOT NULL DEFAULT 0, failed_auth INTEGER NOT NULL DEFAULT 0,
         units INTEGER NOT NULL DEFAULT 0, response_ms_total INTEGER NOT NULL DEFAULT 0,
-        last_admitted_at INTEGER, PRIMARY KEY (minute, workflow_id));
+        last_admitted_at INTEGER, PRIMARY KEY (minute, workflow_id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS usage_minute_errors (
         minute INTEGER NOT NULL, workflow_id TEXT NOT NULL, code TEXT NOT NULL, count INTEGER NOT NULL,
-        PRIMARY KEY (minute, workflow_id, code));
+        PRIMARY KEY (minute, workflow_id, code)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS usage_hours (hour INTEGER PRIMARY KEY, requests INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS usage_fold (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);`;
+
+/**
+ * The fold's one statement: ring rows ?1 < seq <= ?2 as admissions (by the minute they were admitted)
+ * and as answers that rode along (by the minute of the requests they answer), summed per (minute,
+ * bucket). SQLite's MAX(a, b) is NULL when either is, hence the COALESCE for last_admitted_at.
+ */
+const FOLD_RING = `INSERT INTO usage_minutes
+    (minute, workflow_id, requests, admitted, last_admitted_at, successful, units, response_ms_total, completed)
+  SELECT minute, bucket, SUM(n), SUM(n), MAX(ts), SUM(ok), SUM(units), SUM(ms), SUM(done) FROM (
+    SELECT (ts / ${MINUTE_MS}) * ${MINUTE_MS} AS minute, bucket, 1 AS n, ts, 0 AS ok, 0 AS units, 0 AS ms, 0 AS done
+      FROM window_ring WHERE seq > ?1 AND seq <= ?2
+    UNION ALL
+    SELECT done_minute, done_bucket, 0, NULL, done_ok, done_units, done_ms, done_n
+      FROM window_ring WHERE seq > ?1 AND seq <= ?2 AND done_n > 0)
+  WHERE true GROUP BY minute, bucket
+  ON CONFLICT (minute, workflow_id) DO UPDATE SET requests = requests + excluded.requests,
+    admitted = admitted + excluded.admitted,
+    last_admitted_at = COALESCE(MAX(last_admitted_at, excluded.last_admitted_at), last_admitted_at, excluded.last_admitted_at),
+    successful = successful + excluded.successful, units = units + excluded.units,
+    response_ms_total = response_ms_total + excluded.response_ms_total, completed = completed + excluded.completed`;
 
 export class UsageLedger {
   private readonly recent = new Map<number, RecentMinute>();
@@ -136,32 +161,14 @@ export class UsageLedger {
 
   /**
    * Moves what the window ring records since the last fold (admissions, and the answers that rode
-   * along on them) into the minute buckets, and moves the watermark: three writes per fold, none per
-   * row. In one synchronous run, so one implicit transaction.
+   * along on them) into the minute buckets, and moves the watermark. Admissions and answers of the
+   * same (minute, bucket) meet in one upsert, since each upserted row is a row written: usually two
+   * writes per fold, none per admission. In one synchronous run, so one implicit transaction.
    */
   fold(): void {
     const upTo = this.lastSeq();
     if (upTo <= this.foldedSeq) return;
-    this.sql.exec(
-      `INSERT INTO usage_minutes (minute, workflow_id, requests, admitted, last_admitted_at)
-       SELECT (ts / ${MINUTE_MS}) * ${MINUTE_MS}, bucket, COUNT(*), COUNT(*), MAX(ts) FROM window_ring
-       WHERE seq > ?1 AND seq <= ?2 GROUP BY 1, 2
-       ON CONFLICT (minute, workflow_id) DO UPDATE SET requests = requests + excluded.requests,
-         admitted = admitted + excluded.admitted,
-         last_admitted_at = MAX(COALESCE(last_admitted_at, 0), excluded.last_admitted_at)`,
-      this.foldedSeq,
-      upTo,
-    );
-    this.sql.exec(
-      `INSERT INTO usage_minutes (minute, workflow_id, successful, units, response_ms_total, completed)
-       SELECT done_minute, done_bucket, SUM(done_ok), SUM(done_units), SUM(done_ms), SUM(done_n) FROM window_ring
-       WHERE seq > ?1 AND seq <= ?2 AND done_n > 0 GROUP BY 1, 2
-       ON CONFLICT (minute, workflow_id) DO UPDATE SET successful = successful + excluded.successful,
-         units = units + excluded.units, response_ms_total = response_ms_total + excluded.response_ms_total,
-         completed = completed + excluded.completed`,
-      this.foldedSeq,
-      upTo,
-    );
+    this.sql.exec(FOLD_RING, this.foldedSeq, upTo);
     this.sql.exec(
       "INSERT INTO usage_fold (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
       upTo,

@@ -46,3 +46,21 @@ export function countedStubs<T extends object>(namespace: T, name: string, calls
     },
   });
 }
+
+/**
+ * Counts the rows the object's SQLite storage writes from now on, as Cloudflare bills them (each
+ * cursor's `rowsWritten`, read once the cursor is done). Returns a reader of the total so far.
+ */
+export function countRowsWritten(sql: SqlStorage): () => number {
+  const cursors: { rowsWritten: number }[] = [];
+  const exec = sql.exec.bind(sql);
+  Object.defineProperty(sql, "exec", {
+    configurable: true,
+    value: (query: string, ...bindings: unknown[]) => {
+      const cursor = exec(query, ...bindings);
+      cursors.push(cursor);
+      return cursor;
+    },
+  });
+  return () => cursors.reduce((sum, c) => sum + c.rowsWritten, 0);
+}
