@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
 /**
- * The layers, by where code runs (README "Layout"): imports only point down.
+ * The layers, by where code runs (docs/architecture.md, "Layers and folders"): imports only point down.
  *   entry (index, app) → edge | admin | partners | site → object → storage → domain → lib
  * The edge and the admin API reach a client's Durable Object only through its protocol and stub.
  */

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const wrangler = require.resolve("wrangler/bin/wrangler.js");
 // Offline: no metrics, no fetch of Cloudflare's Request.cf data (miniflare uses a local default),
-// no update check in wrangler's banner (README "Toolchain").
+// no update check in wrangler's banner (docs/configuration.md, "Running locally").
 const env = {
   ...process.env,
   WRANGLER_SEND_METRICS: "false",

@@ -52,7 +52,7 @@ async function hmacHex(secret: string, message: string): Promise<string> {
   return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** What a receiver does (README "Alert webhooks"): parse, recompute over the raw body, compare. */
+/** What a receiver does (docs/operating.md, "The single alert webhook"): parse, recompute over the raw body, compare. */
 async function verifies(header: string | undefined, body: string, secret: string): Promise<{ ok: boolean; t: number }> {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? "");
   if (!match) return { ok: false, t: NaN };

@@ -1,5 +1,5 @@
 /**
- * The fault table (README "Reliability"): for each binding failing (its call rejects) or hanging
+ * The fault table (docs/architecture.md, "Reliability"): for each binding failing (its call rejects) or hanging
  * (its call never settles), what every route answers and what is kept. Faults are injected by
  * wrapping the real bindings of the test env (a Proxy that makes chosen methods fail or hang and
  * passes everything else through), and the app is called with that env. The binding guard's
