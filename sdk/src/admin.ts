@@ -18,6 +18,8 @@ type ListKey =
   | "GET /admin/organizations";
 /** The list's query without the cursor, which the iterator manages. */
 type ListQuery<K extends ListKey> = Omit<NonNullable<Query<K>>, "cursor">;
+/** One page's query: the list's, with the `cursor` of the previous page's `next_cursor`. */
+type PageQuery<K extends ListKey> = NonNullable<Query<K>>;
 type Item<K extends ListKey, F extends keyof Answer<K>> = Answer<K>[F] extends (infer T)[] ? T : never;
 
 export interface UsageOverviewOptions {
@@ -32,7 +34,8 @@ type QueryValues = Record<string, string | number | undefined>;
 
 /**
  * The management API, one method per call, each resolving with the answer's body as the API gives
- * it. `list` methods are async iterators over every item of every page (following next_cursor).
+ * it. `list` methods are async iterators over every item of every page (following next_cursor);
+ * `page` methods read one page, for a screen that shows a page and offers the next on request.
  */
 export class NafsiAdmin {
   readonly #baseUrl: string;
@@ -50,6 +53,7 @@ export class NafsiAdmin {
   readonly clients = {
     create: (body: Body<"POST /admin/clients">) => this.#call("POST /admin/clients", {}, body),
     list: (query: ListQuery<"GET /admin/clients"> = {}) => this.#list("GET /admin/clients", "clients", query),
+    page: (query: PageQuery<"GET /admin/clients"> = {}) => this.#call("GET /admin/clients", {}, undefined, query),
     get: (clientId: string) => this.#call("GET /admin/clients/{client_id}", { client_id: clientId }),
     update: (clientId: string, body: Body<"PATCH /admin/clients/{client_id}">) =>
       this.#call("PATCH /admin/clients/{client_id}", { client_id: clientId }, body),
@@ -61,6 +65,7 @@ export class NafsiAdmin {
   readonly workflows = {
     create: (body: Body<"POST /admin/workflows">) => this.#call("POST /admin/workflows", {}, body),
     list: (query: ListQuery<"GET /admin/workflows"> = {}) => this.#list("GET /admin/workflows", "workflows", query),
+    page: (query: PageQuery<"GET /admin/workflows"> = {}) => this.#call("GET /admin/workflows", {}, undefined, query),
     get: (workflowId: string) => this.#call("GET /admin/workflows/{workflow_id}", { workflow_id: workflowId }),
     update: (workflowId: string, body: Body<"PATCH /admin/workflows/{workflow_id}">) =>
       this.#call("PATCH /admin/workflows/{workflow_id}", { workflow_id: workflowId }, body),
@@ -68,15 +73,18 @@ export class NafsiAdmin {
 
   readonly alerts = {
     list: (query: ListQuery<"GET /admin/alerts"> = {}) => this.#list("GET /admin/alerts", "alerts", query),
+    page: (query: PageQuery<"GET /admin/alerts"> = {}) => this.#call("GET /admin/alerts", {}, undefined, query),
   };
 
   readonly auditLog = {
     list: (query: ListQuery<"GET /admin/audit-log"> = {}) => this.#list("GET /admin/audit-log", "entries", query),
+    page: (query: PageQuery<"GET /admin/audit-log"> = {}) => this.#call("GET /admin/audit-log", {}, undefined, query),
   };
 
   readonly tokens = {
     create: (body: Body<"POST /admin/tokens">) => this.#call("POST /admin/tokens", {}, body),
     list: (query: ListQuery<"GET /admin/tokens"> = {}) => this.#list("GET /admin/tokens", "tokens", query),
+    page: (query: PageQuery<"GET /admin/tokens"> = {}) => this.#call("GET /admin/tokens", {}, undefined, query),
     get: (tokenId: string) => this.#call("GET /admin/tokens/{token_id}", { token_id: tokenId }),
     revoke: (tokenId: string) => this.#call("POST /admin/tokens/{token_id}/revoke", { token_id: tokenId }),
   };
@@ -85,6 +93,8 @@ export class NafsiAdmin {
     create: (body: Body<"POST /admin/organizations">) => this.#call("POST /admin/organizations", {}, body),
     list: (query: ListQuery<"GET /admin/organizations"> = {}) =>
       this.#list("GET /admin/organizations", "organizations", query),
+    page: (query: PageQuery<"GET /admin/organizations"> = {}) =>
+      this.#call("GET /admin/organizations", {}, undefined, query),
     get: (organizationId: string) =>
       this.#call("GET /admin/organizations/{organization_id}", { organization_id: organizationId }),
     update: (organizationId: string, body: Body<"PATCH /admin/organizations/{organization_id}">) =>

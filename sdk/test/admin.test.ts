@@ -109,6 +109,36 @@ describe("NafsiAdmin", () => {
     ]);
   });
 
+  it("page methods read one page with its cursor and give the answer as it is, next_cursor included", async () => {
+    const { net, admin: a } = admin([
+      json(200, { clients: [{ id: "c" }], next_cursor: "n1" }),
+      json(200, { workflows: [{ id: "wf" }], next_cursor: null }),
+      json(200, { alerts: [], next_cursor: null }),
+      json(200, { entries: [{ id: "au" }], next_cursor: "n2" }),
+      json(200, { tokens: [], next_cursor: null }),
+      json(200, { organizations: [], next_cursor: null }),
+    ]);
+    expect(await a.clients.page({ limit: 1 })).toEqual({ clients: [{ id: "c" }], next_cursor: "n1" });
+    expect(await a.workflows.page({ cursor: "n1", client_id: "c1" })).toEqual({
+      workflows: [{ id: "wf" }],
+      next_cursor: null,
+    });
+    await a.alerts.page({ type: "unusual_usage", client_id: "c1" });
+    expect(
+      await a.auditLog.page({ actor: "bootstrap", action: "client.update", from: "2026-01-01", limit: 50 }),
+    ).toEqual({ entries: [{ id: "au" }], next_cursor: "n2" });
+    await a.tokens.page();
+    await a.organizations.page({ limit: 100 });
+    expect(net.sent.map((s) => `${s.method} ${s.url.slice(BASE.length)}`)).toEqual([
+      "GET /admin/clients?limit=1",
+      "GET /admin/workflows?cursor=n1&client_id=c1",
+      "GET /admin/alerts?type=unusual_usage&client_id=c1",
+      "GET /admin/audit-log?actor=bootstrap&action=client.update&from=2026-01-01&limit=50",
+      "GET /admin/tokens",
+      "GET /admin/organizations?limit=100",
+    ]);
+  });
+
   it("throws the gateway's errors as NafsiError, including a missing permission", async () => {
     const { admin: a } = admin([
       json(403, { error: { code: "forbidden", message: "Missing permission", missing_permission: "clients:write" } }),
