@@ -29,6 +29,12 @@ export interface UsageOverviewOptions {
   organizationId?: string;
 }
 
+/** The usage export: its CSV text and the file name the gateway gives it (`Content-Disposition`). */
+export interface UsageExport {
+  csv: string;
+  filename: string | null;
+}
+
 type Params = Record<string, string>;
 type QueryValues = Record<string, string | number | undefined>;
 
@@ -112,6 +118,19 @@ export class NafsiAdmin {
     return this.#call("GET /admin/usage", {}, undefined, query) as Promise<unknown>;
   }
 
+  /**
+   * The usage export (`format=csv`) with the file name the gateway suggests, for saving it as a
+   * file (a page's download link, a script that writes it to disk).
+   */
+  async usageExport(options: UsageOverviewOptions = {}): Promise<UsageExport> {
+    let filename: string | null = null;
+    const query = { days: options.days, organization_id: options.organizationId, format: "csv" };
+    const csv = await this.#call("GET /admin/usage", {}, undefined, query, (res) => {
+      filename = filenameOf(res.headers.get("Content-Disposition"));
+    });
+    return { csv: csv as unknown as string, filename };
+  }
+
   usage(clientId: string, query: NonNullable<Query<"GET /admin/clients/{client_id}/usage">> = {}) {
     return this.#call("GET /admin/clients/{client_id}/usage", { client_id: clientId }, undefined, query);
   }
@@ -125,6 +144,7 @@ export class NafsiAdmin {
     params: Params = {},
     body?: unknown,
     query: QueryValues = {},
+    observe?: (res: Response) => void,
   ): Promise<Answer<K>> {
     const [method, template] = key.split(" ") as [string, string];
     const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
@@ -134,12 +154,17 @@ export class NafsiAdmin {
     // Every POST gets a fresh key, which send() repeats on each of its own retries: a create whose
     // answer was lost is then answered from the gateway's kept answer instead of done twice.
     const idempotency: Record<string, string> = method === "POST" ? { "Idempotency-Key": newIdempotencyKey() } : {};
-    return send(this.#rt, this.#baseUrl + path + (qs ? `?${qs}` : ""), {
-      ...this.#retry,
-      method,
-      headers: { Authorization: `Bearer ${this.#token}`, ...idempotency },
-      body,
-    }) as Promise<Answer<K>>;
+    return send(
+      this.#rt,
+      this.#baseUrl + path + (qs ? `?${qs}` : ""),
+      {
+        ...this.#retry,
+        method,
+        headers: { Authorization: `Bearer ${this.#token}`, ...idempotency },
+        body,
+      },
+      observe,
+    ) as Promise<Answer<K>>;
   }
 
   async *#list<K extends ListKey, F extends keyof Answer<K> & string>(
@@ -154,6 +179,11 @@ export class NafsiAdmin {
       cursor = (page.next_cursor as string | null) ?? undefined;
     } while (cursor);
   }
+}
+
+/** The `filename` of a `Content-Disposition: attachment; filename="..."` header, or null. */
+function filenameOf(disposition: string | null): string | null {
+  return /filename="([^"]+)"/.exec(disposition ?? "")?.[1] ?? null;
 }
 
 /**

@@ -193,4 +193,26 @@ describe("NafsiAdmin: organizations and the usage overview", () => {
     expect(text).toBe(csv);
     expect(net.sent[0]!.url.slice(BASE.length)).toBe("/admin/usage?days=90&format=csv");
   });
+
+  it("usageExport resolves with the export's text and the file name the gateway gives it", async () => {
+    const csv = "date,organization_id\r\n2026-01-28,org_1\r\n";
+    const file = (name: string | null) =>
+      new Response(csv, {
+        status: 200,
+        headers: {
+          "Content-Type": "text/csv",
+          ...(name ? { "Content-Disposition": `attachment; filename="${name}"` } : {}),
+        },
+      });
+    const { net, admin: a } = admin([file("nafsi-usage-2026-01-28.csv"), file(null)]);
+    expect(await a.usageExport({ days: 7, organizationId: "org_1" })).toEqual({
+      csv,
+      filename: "nafsi-usage-2026-01-28.csv",
+    });
+    expect(await a.usageExport()).toEqual({ csv, filename: null });
+    expect(net.sent.map((s) => s.url.slice(BASE.length))).toEqual([
+      "/admin/usage?days=7&organization_id=org_1&format=csv",
+      "/admin/usage?format=csv",
+    ]);
+  });
 });
