@@ -54,7 +54,6 @@ export function AuditPage(props: { me: Me }) {
     },
     `audit:${JSON.stringify(query)}`,
   );
-  const actorName = (id: string) => SYSTEM_ACTORS.find((a) => a.id === id)?.name ?? nameOf(directory, id);
   const filtered = actor !== "" || action !== "" || target !== "";
 
   return (
@@ -113,7 +112,7 @@ export function AuditPage(props: { me: Me }) {
             <tr>
               <td data-label="Time">{when(e.at)}</td>
               <td data-label="Actor">
-                <NamedId id={e.actor} name={actorName(e.actor)} />
+                <NamedId id={e.actor} name={nameOf(directory, e.actor)} />
               </td>
               <td data-label="Action">
                 <code>{e.action}</code>
