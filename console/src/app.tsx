@@ -1,9 +1,8 @@
 import { useEffect, useState } from "hono/jsx/dom";
-import { whenUnauthorized } from "./api";
-import { can, whoAmI, type Permission } from "./permissions";
+import { gatewayAs, whenUnauthorized, type Me } from "./gateway";
+import { can, type Permission } from "./permissions";
 import { navigate, useRoute } from "./router";
 import { session } from "./session";
-import type { Me } from "./types";
 import { AlertsPage } from "./pages/alerts";
 import { AuditPage } from "./pages/audit";
 import { ClientsPage } from "./pages/clients";
@@ -41,16 +40,18 @@ export function App() {
     whenUnauthorized(() => signOut("Your admin token is no longer accepted. Sign in again."));
     const token = session.token();
     if (token === null) return;
-    whoAmI(token).then(
-      (found) => {
-        setMe(found);
-        setRestoring(false);
-      },
-      () => {
-        signOut();
-        setRestoring(false);
-      },
-    );
+    gatewayAs(token)
+      .me()
+      .then(
+        (found) => {
+          setMe(found);
+          setRestoring(false);
+        },
+        () => {
+          signOut();
+          setRestoring(false);
+        },
+      );
   }, []);
 
   if (restoring) return <Loading what="the console" />;
@@ -90,7 +91,7 @@ function Shell(props: { me: Me; onSignOut: () => void }) {
   else if (current?.path === "/overview") page = <OverviewPage me={props.me} />;
   else if (current?.path === "/clients") page = <ClientsPage me={props.me} />;
   else if (current?.path === "/workflows") page = <WorkflowsPage me={props.me} />;
-  else if (current?.path === "/alerts") page = <AlertsPage />;
+  else if (current?.path === "/alerts") page = <AlertsPage me={props.me} />;
   else if (current?.path === "/audit-log") page = <AuditPage me={props.me} />;
   else if (current?.path === "/admin-tokens") page = <TokensPage me={props.me} />;
   else if (current?.path === "/organizations") page = <OrganizationsPage me={props.me} />;

@@ -18,6 +18,8 @@ type ListKey =
   | "GET /admin/organizations";
 /** The list's query without the cursor, which the iterator manages. */
 type ListQuery<K extends ListKey> = Omit<NonNullable<Query<K>>, "cursor">;
+/** One page's query: the list's, with the `cursor` of the previous page's `next_cursor`. */
+type PageQuery<K extends ListKey> = NonNullable<Query<K>>;
 type Item<K extends ListKey, F extends keyof Answer<K>> = Answer<K>[F] extends (infer T)[] ? T : never;
 
 export interface UsageOverviewOptions {
@@ -27,12 +29,19 @@ export interface UsageOverviewOptions {
   organizationId?: string;
 }
 
+/** The usage export: its CSV text and the file name the gateway gives it (`Content-Disposition`). */
+export interface UsageExport {
+  csv: string;
+  filename: string | null;
+}
+
 type Params = Record<string, string>;
 type QueryValues = Record<string, string | number | undefined>;
 
 /**
  * The management API, one method per call, each resolving with the answer's body as the API gives
- * it. `list` methods are async iterators over every item of every page (following next_cursor).
+ * it. `list` methods are async iterators over every item of every page (following next_cursor);
+ * `page` methods read one page, for a screen that shows a page and offers the next on request.
  */
 export class NafsiAdmin {
   readonly #baseUrl: string;
@@ -50,6 +59,7 @@ export class NafsiAdmin {
   readonly clients = {
     create: (body: Body<"POST /admin/clients">) => this.#call("POST /admin/clients", {}, body),
     list: (query: ListQuery<"GET /admin/clients"> = {}) => this.#list("GET /admin/clients", "clients", query),
+    page: (query: PageQuery<"GET /admin/clients"> = {}) => this.#call("GET /admin/clients", {}, undefined, query),
     get: (clientId: string) => this.#call("GET /admin/clients/{client_id}", { client_id: clientId }),
     update: (clientId: string, body: Body<"PATCH /admin/clients/{client_id}">) =>
       this.#call("PATCH /admin/clients/{client_id}", { client_id: clientId }, body),
@@ -61,6 +71,7 @@ export class NafsiAdmin {
   readonly workflows = {
     create: (body: Body<"POST /admin/workflows">) => this.#call("POST /admin/workflows", {}, body),
     list: (query: ListQuery<"GET /admin/workflows"> = {}) => this.#list("GET /admin/workflows", "workflows", query),
+    page: (query: PageQuery<"GET /admin/workflows"> = {}) => this.#call("GET /admin/workflows", {}, undefined, query),
     get: (workflowId: string) => this.#call("GET /admin/workflows/{workflow_id}", { workflow_id: workflowId }),
     update: (workflowId: string, body: Body<"PATCH /admin/workflows/{workflow_id}">) =>
       this.#call("PATCH /admin/workflows/{workflow_id}", { workflow_id: workflowId }, body),
@@ -68,15 +79,18 @@ export class NafsiAdmin {
 
   readonly alerts = {
     list: (query: ListQuery<"GET /admin/alerts"> = {}) => this.#list("GET /admin/alerts", "alerts", query),
+    page: (query: PageQuery<"GET /admin/alerts"> = {}) => this.#call("GET /admin/alerts", {}, undefined, query),
   };
 
   readonly auditLog = {
     list: (query: ListQuery<"GET /admin/audit-log"> = {}) => this.#list("GET /admin/audit-log", "entries", query),
+    page: (query: PageQuery<"GET /admin/audit-log"> = {}) => this.#call("GET /admin/audit-log", {}, undefined, query),
   };
 
   readonly tokens = {
     create: (body: Body<"POST /admin/tokens">) => this.#call("POST /admin/tokens", {}, body),
     list: (query: ListQuery<"GET /admin/tokens"> = {}) => this.#list("GET /admin/tokens", "tokens", query),
+    page: (query: PageQuery<"GET /admin/tokens"> = {}) => this.#call("GET /admin/tokens", {}, undefined, query),
     get: (tokenId: string) => this.#call("GET /admin/tokens/{token_id}", { token_id: tokenId }),
     revoke: (tokenId: string) => this.#call("POST /admin/tokens/{token_id}/revoke", { token_id: tokenId }),
   };
@@ -85,6 +99,8 @@ export class NafsiAdmin {
     create: (body: Body<"POST /admin/organizations">) => this.#call("POST /admin/organizations", {}, body),
     list: (query: ListQuery<"GET /admin/organizations"> = {}) =>
       this.#list("GET /admin/organizations", "organizations", query),
+    page: (query: PageQuery<"GET /admin/organizations"> = {}) =>
+      this.#call("GET /admin/organizations", {}, undefined, query),
     get: (organizationId: string) =>
       this.#call("GET /admin/organizations/{organization_id}", { organization_id: organizationId }),
     update: (organizationId: string, body: Body<"PATCH /admin/organizations/{organization_id}">) =>
@@ -102,6 +118,19 @@ export class NafsiAdmin {
     return this.#call("GET /admin/usage", {}, undefined, query) as Promise<unknown>;
   }
 
+  /**
+   * The usage export (`format=csv`) with the file name the gateway suggests, for saving it as a
+   * file (a page's download link, a script that writes it to disk).
+   */
+  async usageExport(options: UsageOverviewOptions = {}): Promise<UsageExport> {
+    let filename: string | null = null;
+    const query = { days: options.days, organization_id: options.organizationId, format: "csv" };
+    const csv = await this.#call("GET /admin/usage", {}, undefined, query, (res) => {
+      filename = filenameOf(res.headers.get("Content-Disposition"));
+    });
+    return { csv: csv as unknown as string, filename };
+  }
+
   usage(clientId: string, query: NonNullable<Query<"GET /admin/clients/{client_id}/usage">> = {}) {
     return this.#call("GET /admin/clients/{client_id}/usage", { client_id: clientId }, undefined, query);
   }
@@ -115,6 +144,7 @@ export class NafsiAdmin {
     params: Params = {},
     body?: unknown,
     query: QueryValues = {},
+    observe?: (res: Response) => void,
   ): Promise<Answer<K>> {
     const [method, template] = key.split(" ") as [string, string];
     const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
@@ -124,12 +154,17 @@ export class NafsiAdmin {
     // Every POST gets a fresh key, which send() repeats on each of its own retries: a create whose
     // answer was lost is then answered from the gateway's kept answer instead of done twice.
     const idempotency: Record<string, string> = method === "POST" ? { "Idempotency-Key": newIdempotencyKey() } : {};
-    return send(this.#rt, this.#baseUrl + path + (qs ? `?${qs}` : ""), {
-      ...this.#retry,
-      method,
-      headers: { Authorization: `Bearer ${this.#token}`, ...idempotency },
-      body,
-    }) as Promise<Answer<K>>;
+    return send(
+      this.#rt,
+      this.#baseUrl + path + (qs ? `?${qs}` : ""),
+      {
+        ...this.#retry,
+        method,
+        headers: { Authorization: `Bearer ${this.#token}`, ...idempotency },
+        body,
+      },
+      observe,
+    ) as Promise<Answer<K>>;
   }
 
   async *#list<K extends ListKey, F extends keyof Answer<K> & string>(
@@ -144,6 +179,11 @@ export class NafsiAdmin {
       cursor = (page.next_cursor as string | null) ?? undefined;
     } while (cursor);
   }
+}
+
+/** The `filename` of a `Content-Disposition: attachment; filename="..."` header, or null. */
+function filenameOf(disposition: string | null): string | null {
+  return /filename="([^"]+)"/.exec(disposition ?? "")?.[1] ?? null;
 }
 
 /**

@@ -109,6 +109,36 @@ describe("NafsiAdmin", () => {
     ]);
   });
 
+  it("page methods read one page with its cursor and give the answer as it is, next_cursor included", async () => {
+    const { net, admin: a } = admin([
+      json(200, { clients: [{ id: "c" }], next_cursor: "n1" }),
+      json(200, { workflows: [{ id: "wf" }], next_cursor: null }),
+      json(200, { alerts: [], next_cursor: null }),
+      json(200, { entries: [{ id: "au" }], next_cursor: "n2" }),
+      json(200, { tokens: [], next_cursor: null }),
+      json(200, { organizations: [], next_cursor: null }),
+    ]);
+    expect(await a.clients.page({ limit: 1 })).toEqual({ clients: [{ id: "c" }], next_cursor: "n1" });
+    expect(await a.workflows.page({ cursor: "n1", client_id: "c1" })).toEqual({
+      workflows: [{ id: "wf" }],
+      next_cursor: null,
+    });
+    await a.alerts.page({ type: "unusual_usage", client_id: "c1" });
+    expect(
+      await a.auditLog.page({ actor: "bootstrap", action: "client.update", from: "2026-01-01", limit: 50 }),
+    ).toEqual({ entries: [{ id: "au" }], next_cursor: "n2" });
+    await a.tokens.page();
+    await a.organizations.page({ limit: 100 });
+    expect(net.sent.map((s) => `${s.method} ${s.url.slice(BASE.length)}`)).toEqual([
+      "GET /admin/clients?limit=1",
+      "GET /admin/workflows?cursor=n1&client_id=c1",
+      "GET /admin/alerts?type=unusual_usage&client_id=c1",
+      "GET /admin/audit-log?actor=bootstrap&action=client.update&from=2026-01-01&limit=50",
+      "GET /admin/tokens",
+      "GET /admin/organizations?limit=100",
+    ]);
+  });
+
   it("throws the gateway's errors as NafsiError, including a missing permission", async () => {
     const { admin: a } = admin([
       json(403, { error: { code: "forbidden", message: "Missing permission", missing_permission: "clients:write" } }),
@@ -162,5 +192,27 @@ describe("NafsiAdmin: organizations and the usage overview", () => {
     const text: string = await a.usageOverview({ format: "csv", days: 90 });
     expect(text).toBe(csv);
     expect(net.sent[0]!.url.slice(BASE.length)).toBe("/admin/usage?days=90&format=csv");
+  });
+
+  it("usageExport resolves with the export's text and the file name the gateway gives it", async () => {
+    const csv = "date,organization_id\r\n2026-01-28,org_1\r\n";
+    const file = (name: string | null) =>
+      new Response(csv, {
+        status: 200,
+        headers: {
+          "Content-Type": "text/csv",
+          ...(name ? { "Content-Disposition": `attachment; filename="${name}"` } : {}),
+        },
+      });
+    const { net, admin: a } = admin([file("nafsi-usage-2026-01-28.csv"), file(null)]);
+    expect(await a.usageExport({ days: 7, organizationId: "org_1" })).toEqual({
+      csv,
+      filename: "nafsi-usage-2026-01-28.csv",
+    });
+    expect(await a.usageExport()).toEqual({ csv, filename: null });
+    expect(net.sent.map((s) => s.url.slice(BASE.length))).toEqual([
+      "/admin/usage?days=7&organization_id=org_1&format=csv",
+      "/admin/usage?format=csv",
+    ]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { admin, adminJson, call, env, expectError, sha256HexOf, sleep } from "../support/helpers";
+import { as, mintToken } from "../support/tokens";
 
 const IP = "203.0.113.7";
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -199,8 +200,75 @@ describe("audit log of management changes", () => {
     for (let i = 1; i < everything.length; i++) expect(everything[i - 1].at >= everything[i].at).toBe(true);
   });
 
+  it("filters by actor, action and a time range inside the query: full pages, and cursors that page through the filtered list", async () => {
+    const other = await mintToken(["clients:write", "clients:read"], { name: "filter actor" });
+    const byToken = await as(other.secret, "POST", "/admin/clients", {
+      name: "By token",
+      environment: "sandbox",
+    });
+    expect(byToken.status).toBe(201);
+    const everything = await allEntries();
+    const kinds = new Set(everything.map((e) => e.actor));
+    expect(kinds.size).toBeGreaterThan(1);
+
+    const byActor = await allEntries(`actor=${other.id}`);
+    expect(byActor.map((e) => e.action)).toEqual(["client.create"]);
+    expect(byActor[0].target_id).toBe((await byToken.json<any>()).client.id);
+    expect((await allEntries("actor=bootstrap")).map((e) => e.id)).toEqual(
+      everything.filter((e) => e.actor === "bootstrap").map((e) => e.id),
+    );
+
+    const updates = everything.filter((e) => e.action === "client.update").map((e) => e.id);
+    expect(updates.length).toBeGreaterThan(1);
+    // A page of one at a time: each page holds a matching entry, and the cursor reaches every one.
+    expect((await allEntries("action=client.update", 1)).map((e) => e.id)).toEqual(updates);
+    expect((await page("action=client.update&limit=1")).entries).toHaveLength(1);
+    expect(await allEntries(`action=client.update&target_id=${workflowId}`)).toEqual([]);
+
+    // from is inclusive, to exclusive; a date alone is that day's UTC midnight.
+    const times = everything.map((e) => e.at).sort();
+    const middle = times[Math.floor(times.length / 2)]!;
+    const since = await allEntries(`from=${encodeURIComponent(middle)}`, 2);
+    const before = await allEntries(`to=${encodeURIComponent(middle)}`, 2);
+    expect(since.length + before.length).toBe(everything.length);
+    expect(since.every((e) => e.at >= middle)).toBe(true);
+    expect(before.every((e) => e.at < middle)).toBe(true);
+    expect(since.some((e) => e.at === middle)).toBe(true);
+    const withOffset = new Date(Date.parse(middle) + 2 * 3600_000).toISOString().replace("Z", "+02:00");
+    expect((await allEntries(`from=${encodeURIComponent(withOffset)}`)).map((e) => e.id)).toEqual(
+      since.map((e) => e.id),
+    );
+    expect(await allEntries("to=2000-01-01")).toEqual([]);
+    expect((await allEntries("from=2000-01-01")).length).toBe(everything.length);
+    expect(
+      (await allEntries(`actor=bootstrap&action=client.revoke&from=2000-01-01&to=2999-01-01`)).map((e) => e.target_id),
+    ).toEqual([clientId]);
+  });
+
+  it("a client-scoped token's filters stay within its scope", async () => {
+    const scoped = await mintToken(["audit:read"], { client_ids: [clientId], name: "scoped audit" });
+    const res = await as(scoped.secret, "GET", "/admin/audit-log?actor=bootstrap&limit=100");
+    expect(res.status).toBe(200);
+    const body = await res.json<any>();
+    expect(body.entries.length).toBeGreaterThan(0);
+    expect(body.entries.every((e: any) => e.target_id === clientId || e.target_id === workflowId)).toBe(true);
+  });
+
   it("refuses bad queries (400) and calls without the admin token (401)", async () => {
-    for (const q of ["limit=0", "limit=101", "cursor=zzz", "actor=admin", `target_id=${"a".repeat(201)}`]) {
+    for (const q of [
+      "limit=0",
+      "limit=101",
+      "cursor=zzz",
+      "colour=red",
+      `target_id=${"a".repeat(201)}`,
+      "from=yesterday",
+      "from=2026-13-01T00:00:00Z",
+      "to=2026-04-26T10:00:00", // no time zone: which one?
+      "to=1714125600",
+      "from=2026-04-27T00:00:00Z&to=2026-04-26T00:00:00Z",
+      `actor=${"a".repeat(201)}`,
+      "action=client.update%0Aforged",
+    ]) {
       const res = await adminJson("GET", `/admin/audit-log?${q}`);
       expect(res.status, q).toBe(400);
       expect(res.body.error.code, q).toBe("invalid_request");

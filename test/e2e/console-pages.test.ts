@@ -148,7 +148,7 @@ describe("console: audit log and alerts", () => {
     await line.first().waitFor();
     // Several alerts may have fired (a high error rate too): the one the test caused is among them.
     expect(await line.allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/failed_authentication|rate_limit_approaching/)]),
+      expect.arrayContaining([expect.stringMatching(/Failed authentication|Rate limit approaching/)]),
     );
     await checkPageAtPhoneWidth();
   });

@@ -16,6 +16,7 @@ export const WORKFLOW_FIELDS = [
   "status",
   "allowed_origins",
   "token_issued_at",
+  "needs_rekey",
   "created_at",
   "updated_at",
   "last_used_at",
@@ -28,6 +29,7 @@ export function expectWorkflowShape(workflow: any): void {
   expect(typeof workflow.name).toBe("string");
   expect(["active", "inactive"]).toContain(workflow.status);
   expect(Array.isArray(workflow.allowed_origins)).toBe(true);
+  expect(typeof workflow.needs_rekey).toBe("boolean");
   for (const field of ["token_issued_at", "created_at", "updated_at"]) expect(workflow[field], field).toMatch(ISO_UTC);
   if (workflow.last_used_at !== null) expect(workflow.last_used_at).toMatch(ISO_UTC);
   expect(JSON.stringify(workflow)).not.toMatch(JWT_PATTERN);

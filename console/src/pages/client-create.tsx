@@ -1,7 +1,9 @@
 import { useState } from "hono/jsx/dom";
-import { api, messageOf } from "../api";
-import type { Client } from "../types";
+import { gateway, messageOf, type Client } from "../gateway";
 import { Dialog } from "../ui/dialog";
+import { FormActions } from "../ui/form-actions";
+import { Field } from "../ui/field";
+import { ENVIRONMENT_FIELD, RATE_LIMIT_FIELD, nameField } from "./choices";
 import { SecretReveal } from "../ui/secret-reveal";
 import { ErrorMessage } from "../ui/status";
 
@@ -39,9 +41,11 @@ export function CreateClient(props: { onCreated: (client: Client) => void; onClo
     setBusy(true);
     setError(null);
     try {
-      const body: Record<string, unknown> = { name, environment };
-      if (environment === "production") body.rate_limit = Number(rateLimit);
-      const result = await api<{ client: Client; client_secret: string }>("/admin/clients", { body });
+      const result = await gateway().clients.create({
+        name,
+        environment,
+        ...(environment === "production" ? { rate_limit: Number(rateLimit) } : {}),
+      });
       props.onCreated(result.client);
       setCreated(result);
     } catch (err) {
@@ -55,57 +59,21 @@ export function CreateClient(props: { onCreated: (client: Client) => void; onClo
   return (
     <Dialog title="Create New Client" onClose={props.onClose}>
       <form onSubmit={submit}>
-        <label>
-          Client Name
-          <input
-            name="name"
-            required
-            maxLength={200}
-            autocomplete="off"
-            value={name}
-            onInput={(e: InputEvent) => setName((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <label>
-          Environment
-          <select
-            name="environment"
-            value={environment}
-            onChange={(e: Event) => setEnvironment((e.target as HTMLSelectElement).value as "production" | "sandbox")}
-          >
-            <option value="production">Production</option>
-            <option value="sandbox">Sandbox</option>
-          </select>
-        </label>
-        <label>
-          Rate Limit
-          <input
-            name="rate_limit"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={1000}
-            required
-            disabled={sandbox}
-            aria-describedby="rate-limit-hint"
-            value={sandbox ? String(SANDBOX_RATE_LIMIT) : rateLimit}
-            onInput={(e: InputEvent) => setRateLimit((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <p id="rate-limit-hint" class="hint">
-          {sandbox
-            ? "Requests per minute. Sandbox clients are fixed at 10."
-            : "Requests per minute, 1 to 1000 (default 100)."}
-        </p>
+        <Field {...nameField("Client Name")} value={name} onValue={setName} />
+        <Field
+          {...ENVIRONMENT_FIELD}
+          value={environment}
+          onValue={(v) => setEnvironment(v as "production" | "sandbox")}
+        />
+        <Field
+          {...RATE_LIMIT_FIELD}
+          disabled={sandbox}
+          value={sandbox ? String(SANDBOX_RATE_LIMIT) : rateLimit}
+          onValue={setRateLimit}
+          hint={`Requests per minute${sandbox ? ". Sandbox clients are fixed at 10." : ", 1 to 1000 (default 100)."}`}
+        />
         <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="submit" disabled={busy}>
-            Create Client
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submitLabel="Create Client" busy={busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

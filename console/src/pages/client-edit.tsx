@@ -1,7 +1,10 @@
 import { useState } from "hono/jsx/dom";
-import { api, messageOf } from "../api";
-import type { Client } from "../types";
+import { gateway, messageOf, type Client } from "../gateway";
 import { Dialog } from "../ui/dialog";
+import { FormActions } from "../ui/form-actions";
+import { Field } from "../ui/field";
+import { RATE_LIMIT_FIELD, STATUS_FIELD, nameField } from "./choices";
+
 import { ErrorMessage } from "../ui/status";
 
 /** `Edit`: name, rate limit (production only) and Active / Inactive. Sends only what changed. */
@@ -16,7 +19,7 @@ export function EditClient(props: { client: Client; onSaved: (client: Client) =>
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const changes: Record<string, unknown> = {};
+    const changes: { name?: string; rate_limit?: number; status?: "active" | "inactive" } = {};
     if (name !== client.name) changes.name = name;
     if (!sandbox && Number(rateLimit) !== client.rate_limit) changes.rate_limit = Number(rateLimit);
     if (status !== client.status) changes.status = status;
@@ -24,10 +27,7 @@ export function EditClient(props: { client: Client; onSaved: (client: Client) =>
     setBusy(true);
     setError(null);
     try {
-      const result = await api<{ client: Client }>(`/admin/clients/${encodeURIComponent(client.id)}`, {
-        method: "PATCH",
-        body: changes,
-      });
+      const result = await gateway().clients.update(client.id, changes);
       props.onSaved(result.client);
     } catch (err) {
       setError(messageOf(err));
@@ -38,52 +38,17 @@ export function EditClient(props: { client: Client; onSaved: (client: Client) =>
   return (
     <Dialog title={`Edit ${client.name}`} onClose={props.onClose}>
       <form onSubmit={submit}>
-        <label>
-          Client Name
-          <input
-            name="name"
-            required
-            maxLength={200}
-            autocomplete="off"
-            value={name}
-            onInput={(e: InputEvent) => setName((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <label>
-          Rate Limit
-          <input
-            name="rate_limit"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={1000}
-            required
-            disabled={sandbox}
-            value={rateLimit}
-            onInput={(e: InputEvent) => setRateLimit((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        {sandbox ? <p class="hint">Sandbox clients are fixed at 10 requests per minute.</p> : null}
-        <label>
-          Status
-          <select
-            name="status"
-            value={status}
-            onChange={(e: Event) => setStatus((e.target as HTMLSelectElement).value as "active" | "inactive")}
-          >
-            <option value="active">Active</option>
-            <option value="inactive">Inactive</option>
-          </select>
-        </label>
+        <Field {...nameField("Client Name")} value={name} onValue={setName} />
+        <Field
+          {...RATE_LIMIT_FIELD}
+          disabled={sandbox}
+          value={rateLimit}
+          onValue={setRateLimit}
+          hint={sandbox ? "Sandbox clients are fixed at 10 requests per minute." : undefined}
+        />
+        <Field {...STATUS_FIELD} value={status} onValue={(v) => setStatus(v as "active" | "inactive")} />
         <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="submit" disabled={busy}>
-            Save
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submitLabel="Save" busy={busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

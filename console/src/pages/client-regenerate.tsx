@@ -1,17 +1,18 @@
 import { useState } from "hono/jsx/dom";
-import { api, messageOf } from "../api";
+import { gateway, messageOf, type Client } from "../gateway";
 import { when } from "../format";
-import type { Client } from "../types";
 import { Dialog } from "../ui/dialog";
+import { FormActions } from "../ui/form-actions";
+import { Field } from "../ui/field";
 import { SecretReveal } from "../ui/secret-reveal";
 import { ErrorMessage } from "../ui/status";
 
 const DAY = 86_400;
 // The product document's staggered rotation: the old secret keeps working for a week by default.
 const GRACE_PERIODS = [
-  { seconds: 0, label: "None (the old secret stops at once)" },
-  { seconds: DAY, label: "1 day" },
-  { seconds: 7 * DAY, label: "7 days" },
+  { value: "0", label: "None (the old secret stops at once)" },
+  { value: String(DAY), label: "1 day" },
+  { value: String(7 * DAY), label: "7 days" },
 ];
 
 interface Regenerated {
@@ -49,7 +50,8 @@ export function RegenerateSecret(props: {
         <p>
           {result.previous_secret_expires_at
             ? `The previous secret keeps working until ${when(result.previous_secret_expires_at)}.`
-            : "The previous secret no longer works."}
+            : "The previous secret no longer works."}{" "}
+          Re-key this client's workflows with the new secret.
         </p>
       </SecretReveal>
     );
@@ -60,10 +62,9 @@ export function RegenerateSecret(props: {
     setBusy(true);
     setError(null);
     try {
-      const regenerated = await api<Regenerated>(
-        `/admin/clients/${encodeURIComponent(props.client.id)}/regenerate-secret`,
-        { body: { grace_period_seconds: Number(grace) } },
-      );
+      const regenerated = await gateway().clients.regenerateSecret(props.client.id, {
+        grace_period_seconds: Number(grace),
+      });
       props.onRegenerated(regenerated.client);
       setResult(regenerated);
     } catch (err) {
@@ -80,23 +81,21 @@ export function RegenerateSecret(props: {
           A new secret replaces the current one. During the grace period the old secret and the workflows minted from it
           keep working, so callers can switch over.
         </p>
-        <label>
-          Grace period
-          <select name="grace" value={grace} onChange={(e: Event) => setGrace((e.target as HTMLSelectElement).value)}>
-            {GRACE_PERIODS.map((p) => (
-              <option value={String(p.seconds)}>{p.label}</option>
-            ))}
-          </select>
-        </label>
+        <p class="warning" role="note">
+          <strong>Workflows must be re-keyed with the new secret.</strong> Each workflow of this client keeps a token
+          minted from the current secret: re-key it (Workflows, <em>Re-key</em>) before the grace period ends, or it
+          stops working.
+        </p>
+        <Field
+          label="Grace period"
+          name="grace"
+          kind="select"
+          options={GRACE_PERIODS}
+          value={grace}
+          onValue={setGrace}
+        />
         <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="submit" disabled={busy}>
-            Regenerate
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submitLabel="Regenerate" busy={busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

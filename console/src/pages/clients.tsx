@@ -1,10 +1,10 @@
 import { useState } from "hono/jsx/dom";
-import { api, query } from "../api";
+import { filters, gateway, type Client, type Me } from "../gateway";
 import { capitalize, when } from "../format";
 import { can } from "../permissions";
 import { navigate } from "../router";
-import type { Client, Me } from "../types";
 import { Confirm } from "../ui/confirm";
+import { ListTable, NameCells } from "../ui/list-table";
 import { MoreButton } from "../ui/more-button";
 import { OrganizationFilter, useOrganizations } from "../ui/organization-filter";
 import { usePaged } from "../ui/paged";
@@ -28,9 +28,11 @@ export function ClientsPage(props: { me: Me }) {
   const organizations = useOrganizations(me);
   const [organizationId, setOrganizationId] = useState("");
   const list = usePaged<Client>(async (cursor) => {
-    const page = await api<{ clients: Client[]; next_cursor: string | null }>(
-      `/admin/clients${query({ limit: 25, cursor, organization_id: organizationId })}`,
-    );
+    const page = await gateway().clients.page({
+      limit: 25,
+      cursor: cursor ?? undefined,
+      ...filters({ organization_id: organizationId }),
+    });
     return { items: page.clients, next: page.next_cursor };
   }, `clients:${organizationId}`);
   // Creating needs clients:write on every client: a token scoped to some clients cannot create.
@@ -54,63 +56,48 @@ export function ClientsPage(props: { me: Me }) {
       </div>
       <ErrorMessage error={list.error} />
       {list.items.length > 0 ? (
-        <table class="cards">
-          <caption class="sr-only">API clients, newest first</caption>
-          <thead>
+        <ListTable caption="API clients, newest first" columns={COLUMNS}>
+          {list.items.map((client) => (
             <tr>
-              {COLUMNS.map((c) => (
-                <th scope="col">{c}</th>
-              ))}
+              <NameCells name={client.name} id={client.id} idLabel="Client ID" />
+              <td data-label="Environment">{capitalize(client.environment)}</td>
+              <td data-label="Created">{when(client.created_at)}</td>
+              <td data-label="Last Used">{when(client.last_used_at)}</td>
+              <td data-label="Rate Limit">{client.rate_limit}/min</td>
+              <td data-label="Status">
+                <span class={`badge ${client.status}`}>{capitalize(client.status)}</span>
+              </td>
+              <td data-label="Actions">
+                <div class="row-actions">
+                  {client.status !== "revoked" && can(me, "clients:write") ? (
+                    <button type="button" class="secondary" onClick={() => setOpen({ kind: "edit", client })}>
+                      Edit
+                    </button>
+                  ) : null}
+                  {client.status !== "revoked" && can(me, "clients:rotate") ? (
+                    <button type="button" class="secondary" onClick={() => setOpen({ kind: "regenerate", client })}>
+                      Regenerate Secret
+                    </button>
+                  ) : null}
+                  {client.status !== "revoked" && can(me, "clients:revoke") ? (
+                    <button type="button" class="danger" onClick={() => setOpen({ kind: "revoke", client })}>
+                      Revoke
+                    </button>
+                  ) : null}
+                  {can(me, "usage:read") ? (
+                    <button
+                      type="button"
+                      class="secondary"
+                      onClick={() => navigate(`/clients/${encodeURIComponent(client.id)}/usage`)}
+                    >
+                      View Usage
+                    </button>
+                  ) : null}
+                </div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((client) => (
-              <tr>
-                <th scope="row" data-label="Name">
-                  {client.name}
-                </th>
-                <td data-label="Client ID">
-                  <code class="token">{client.id}</code>
-                </td>
-                <td data-label="Environment">{capitalize(client.environment)}</td>
-                <td data-label="Created">{when(client.created_at)}</td>
-                <td data-label="Last Used">{when(client.last_used_at)}</td>
-                <td data-label="Rate Limit">{client.rate_limit}/min</td>
-                <td data-label="Status">
-                  <span class={`badge ${client.status}`}>{capitalize(client.status)}</span>
-                </td>
-                <td data-label="Actions">
-                  <div class="row-actions">
-                    {client.status !== "revoked" && can(me, "clients:write") ? (
-                      <button type="button" class="secondary" onClick={() => setOpen({ kind: "edit", client })}>
-                        Edit
-                      </button>
-                    ) : null}
-                    {client.status !== "revoked" && can(me, "clients:rotate") ? (
-                      <button type="button" class="secondary" onClick={() => setOpen({ kind: "regenerate", client })}>
-                        Regenerate Secret
-                      </button>
-                    ) : null}
-                    {client.status !== "revoked" && can(me, "clients:revoke") ? (
-                      <button type="button" class="danger" onClick={() => setOpen({ kind: "revoke", client })}>
-                        Revoke
-                      </button>
-                    ) : null}
-                    {can(me, "usage:read") ? (
-                      <button
-                        type="button"
-                        class="secondary"
-                        onClick={() => navigate(`/clients/${encodeURIComponent(client.id)}/usage`)}
-                      >
-                        View Usage
-                      </button>
-                    ) : null}
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       ) : list.loading ? null : list.error ? null : (
         <Empty>No clients yet.{mayCreate ? " Create one to issue its credentials." : ""}</Empty>
       )}
@@ -135,10 +122,7 @@ export function ClientsPage(props: { me: Me }) {
           title={`Revoke ${open.client.name}`}
           confirmLabel="Revoke"
           onConfirm={async () => {
-            const result = await api<{ client: Client }>(
-              `/admin/clients/${encodeURIComponent(open.client.id)}/revoke`,
-              { method: "POST" },
-            );
+            const result = await gateway().clients.revoke(open.client.id);
             list.replace(result.client);
             close();
           }}

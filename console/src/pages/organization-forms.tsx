@@ -1,7 +1,9 @@
 import { useState } from "hono/jsx/dom";
-import { api, messageOf } from "../api";
-import type { Organization } from "../types";
+import { gateway, messageOf, type Organization } from "../gateway";
 import { Dialog } from "../ui/dialog";
+import { FormActions } from "../ui/form-actions";
+import { nameField } from "./choices";
+import { Field } from "../ui/field";
 import { ErrorMessage } from "../ui/status";
 
 // The API's bounds and defaults (src/domain/organization-rules.ts), offered as the inputs' limits
@@ -18,6 +20,23 @@ interface PlanFields {
   maxClients: string;
 }
 
+const PLAN_FIELDS: { key: "maxRateLimit" | "maxClients"; label: string; name: string; max: number; hint: string }[] = [
+  {
+    key: "maxRateLimit",
+    label: "Max Rate Limit",
+    name: "max_rate_limit",
+    max: MAX_RATE_LIMIT_CEILING,
+    hint: `Highest rate limit of the organization's production clients, in requests per minute (1 to ${MAX_RATE_LIMIT_CEILING}).`,
+  },
+  {
+    key: "maxClients",
+    label: "Max Clients",
+    name: "max_clients",
+    max: MAX_CLIENTS_CEILING,
+    hint: "Most clients that are not revoked. Lowering a plan changes no existing client.",
+  },
+];
+
 /** Name and plan: the fields `Create Organization` and `Edit` share. */
 function OrganizationForm(props: {
   title: string;
@@ -29,8 +48,7 @@ function OrganizationForm(props: {
   const [fields, setFields] = useState(props.initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const set = (key: keyof PlanFields) => (e: InputEvent) =>
-    setFields((f) => ({ ...f, [key]: (e.target as HTMLInputElement).value }));
+  const set = (key: keyof PlanFields) => (value: string) => setFields((f) => ({ ...f, [key]: value }));
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -45,54 +63,22 @@ function OrganizationForm(props: {
   return (
     <Dialog title={props.title} onClose={props.onClose}>
       <form onSubmit={submit}>
-        <label>
-          Name
-          <input name="name" required maxLength={200} autocomplete="off" value={fields.name} onInput={set("name")} />
-        </label>
-        <label>
-          Max Rate Limit
-          <input
-            name="max_rate_limit"
-            type="number"
-            inputMode="numeric"
+        <Field {...nameField("Name")} value={fields.name} onValue={set("name")} />
+        {PLAN_FIELDS.map((f) => (
+          <Field
+            label={f.label}
+            name={f.name}
+            kind="number"
             min={1}
-            max={MAX_RATE_LIMIT_CEILING}
+            max={f.max}
             required
-            aria-describedby="max-rate-limit-hint"
-            value={fields.maxRateLimit}
-            onInput={set("maxRateLimit")}
+            value={fields[f.key]}
+            onValue={set(f.key)}
+            hint={f.hint}
           />
-        </label>
-        <p id="max-rate-limit-hint" class="hint">
-          Highest rate limit of the organization's production clients, in requests per minute (1 to{" "}
-          {MAX_RATE_LIMIT_CEILING}).
-        </p>
-        <label>
-          Max Clients
-          <input
-            name="max_clients"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={MAX_CLIENTS_CEILING}
-            required
-            aria-describedby="max-clients-hint"
-            value={fields.maxClients}
-            onInput={set("maxClients")}
-          />
-        </label>
-        <p id="max-clients-hint" class="hint">
-          Most clients that are not revoked. Lowering a plan changes no existing client.
-        </p>
+        ))}
         <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="submit" disabled={busy}>
-            {props.submitLabel}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submitLabel={props.submitLabel} busy={busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );
@@ -111,9 +97,7 @@ export function CreateOrganization(props: { onCreated: (o: Organization) => void
       submitLabel="Create Organization"
       initial={{ name: "", maxRateLimit: String(DEFAULT_MAX_RATE_LIMIT), maxClients: String(DEFAULT_MAX_CLIENTS) }}
       onSubmit={async (fields) => {
-        const { organization } = await api<{ organization: Organization }>("/admin/organizations", {
-          body: body(fields),
-        });
+        const { organization } = await gateway().organizations.create(body(fields));
         props.onCreated(organization);
       }}
       onClose={props.onClose}
@@ -133,10 +117,7 @@ export function EditOrganization(props: {
       submitLabel="Save"
       initial={{ name: o.name, maxRateLimit: String(o.max_rate_limit), maxClients: String(o.max_clients) }}
       onSubmit={async (fields) => {
-        const { organization } = await api<{ organization: Organization }>(
-          `/admin/organizations/${encodeURIComponent(o.id)}`,
-          { method: "PATCH", body: body(fields) },
-        );
+        const { organization } = await gateway().organizations.update(o.id, body(fields));
         props.onSaved(organization);
       }}
       onClose={props.onClose}

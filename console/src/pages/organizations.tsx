@@ -1,7 +1,8 @@
 import { useState } from "hono/jsx/dom";
-import { api, query } from "../api";
+import { gateway, type Me, type Organization } from "../gateway";
 import { number, when } from "../format";
-import type { Me, Organization } from "../types";
+import { useDirectory } from "../ui/directory";
+import { ListTable, NameCells } from "../ui/list-table";
 import { MoreButton } from "../ui/more-button";
 import { usePaged } from "../ui/paged";
 import { Empty, ErrorMessage, Loading } from "../ui/status";
@@ -19,10 +20,9 @@ const COLUMNS = ["Name", "Organization ID", "Clients", "Max Rate Limit", "Create
 /** `Organizations` (organizations:manage only): each customer team, its plan, and its first token. */
 export function OrganizationsPage(props: { me: Me }) {
   const [open, setOpen] = useState<Open>(null);
+  const directory = useDirectory(props.me, ["clients"]);
   const list = usePaged<Organization>(async (cursor) => {
-    const page = await api<{ organizations: Organization[]; next_cursor: string | null }>(
-      `/admin/organizations${query({ limit: 25, cursor })}`,
-    );
+    const page = await gateway().organizations.page({ limit: 25, cursor: cursor ?? undefined });
     return { items: page.organizations, next: page.next_cursor };
   }, "organizations");
   const close = () => setOpen(null);
@@ -43,43 +43,28 @@ export function OrganizationsPage(props: { me: Me }) {
       </p>
       <ErrorMessage error={list.error} />
       {list.items.length > 0 ? (
-        <table class="cards">
-          <caption class="sr-only">Organizations, newest first</caption>
-          <thead>
+        <ListTable caption="Organizations, newest first" columns={COLUMNS}>
+          {list.items.map((o) => (
             <tr>
-              {COLUMNS.map((c) => (
-                <th scope="col">{c}</th>
-              ))}
+              <NameCells name={o.name} id={o.id} idLabel="Organization ID" />
+              <td data-label="Clients">
+                {number(o.client_count)} / {number(o.max_clients)}
+              </td>
+              <td data-label="Max Rate Limit">{number(o.max_rate_limit)}/min</td>
+              <td data-label="Created">{when(o.created_at)}</td>
+              <td data-label="Actions">
+                <div class="row-actions">
+                  <button type="button" class="secondary" onClick={() => setOpen({ kind: "edit", organization: o })}>
+                    Edit
+                  </button>
+                  <button type="button" class="secondary" onClick={() => setOpen({ kind: "token", organization: o })}>
+                    Create Admin Token
+                  </button>
+                </div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((o) => (
-              <tr>
-                <th scope="row" data-label="Name">
-                  {o.name}
-                </th>
-                <td data-label="Organization ID">
-                  <code class="token">{o.id}</code>
-                </td>
-                <td data-label="Clients">
-                  {number(o.client_count)} / {number(o.max_clients)}
-                </td>
-                <td data-label="Max Rate Limit">{number(o.max_rate_limit)}/min</td>
-                <td data-label="Created">{when(o.created_at)}</td>
-                <td data-label="Actions">
-                  <div class="row-actions">
-                    <button type="button" class="secondary" onClick={() => setOpen({ kind: "edit", organization: o })}>
-                      Edit
-                    </button>
-                    <button type="button" class="secondary" onClick={() => setOpen({ kind: "token", organization: o })}>
-                      Create Admin Token
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       ) : list.loading || list.error ? null : (
         <Empty>No organizations yet.</Empty>
       )}
@@ -104,7 +89,13 @@ export function OrganizationsPage(props: { me: Me }) {
           onClose={close}
         />
       ) : open?.kind === "token" ? (
-        <CreateToken me={props.me} organization={open.organization} onCreated={() => {}} onClose={close} />
+        <CreateToken
+          me={props.me}
+          clients={directory.clients}
+          organization={open.organization}
+          onCreated={() => {}}
+          onClose={close}
+        />
       ) : null}
     </section>
   );

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "hono/jsx/dom";
-import { api, messageOf, query } from "../api";
+import { filters, gateway, messageOf, type Me, type UsageOverview } from "../gateway";
 import { number, percent, when } from "../format";
-import type { Me, UsageOverview } from "../types";
 import { DownloadLink } from "../ui/download-link";
+import { ListTable } from "../ui/list-table";
 import { InlineSelect } from "../ui/inline-select";
 import { OrganizationFilter, useOrganizations } from "../ui/organization-filter";
 import { Empty, ErrorMessage, Loading } from "../ui/status";
@@ -26,7 +26,7 @@ export function OverviewPage(props: { me: Me }) {
   const [overview, setOverview] = useState<UsageOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  const filters = { days, organization_id: organizationId };
+  const options = { days, organizationId: organizationId || undefined };
 
   useEffect(() => {
     setLoading(true);
@@ -34,7 +34,8 @@ export function OverviewPage(props: { me: Me }) {
     setOverview(null);
     // Only the latest filters' answer is shown, and none once the page is gone (see usePaged).
     let live = true;
-    api<UsageOverview>(`/admin/usage${query(filters)}`)
+    gateway()
+      .usageOverview(options)
       .then(
         (found) => live && setOverview(found),
         (err) => live && setError(messageOf(err)),
@@ -64,7 +65,11 @@ export function OverviewPage(props: { me: Me }) {
       </div>
       <p class="subtitle">
         <DownloadLink
-          path={`/admin/usage${query({ format: "csv", ...filters })}`}
+          href={`/admin/usage?${new URLSearchParams(filters({ format: "csv", days: String(days), organization_id: organizationId }))}`}
+          load={async () => {
+            const file = await gateway().usageExport(options);
+            return { text: file.csv, type: "text/csv", filename: file.filename };
+          }}
           filename={`nafsi-usage-${days}d.csv`}
         >
           Download CSV
@@ -112,43 +117,36 @@ function OverviewReport(props: { overview: UsageOverview }) {
       {o.clients.length === 0 ? (
         <Empty>No client had traffic in this period.</Empty>
       ) : (
-        <table class="cards">
-          <caption class="sr-only">Clients with traffic in this period, busiest first</caption>
-          <thead>
+        <ListTable
+          caption="Clients with traffic in this period, busiest first"
+          columns={[
+            "Name",
+            "Client ID",
+            "Environment",
+            "Requests",
+            "Success rate",
+            "Units",
+            "Rate limited",
+            "Failed auth",
+          ]}
+        >
+          {o.clients.map((c) => (
             <tr>
-              {[
-                "Name",
-                "Client ID",
-                "Environment",
-                "Requests",
-                "Success rate",
-                "Units",
-                "Rate limited",
-                "Failed auth",
-              ].map((c) => (
-                <th scope="col">{c}</th>
-              ))}
+              <th scope="row" data-label="Name">
+                <a href={`#/clients/${encodeURIComponent(c.client_id)}/usage`}>{c.name}</a>
+              </th>
+              <td data-label="Client ID">
+                <code class="token">{c.client_id}</code>
+              </td>
+              <td data-label="Environment">{c.environment === "production" ? "Production" : "Sandbox"}</td>
+              <td data-label="Requests">{number(c.total_requests)}</td>
+              <td data-label="Success rate">{percent(rate(c.successful_requests, c.total_requests))}</td>
+              <td data-label="Units">{number(c.units_consumed)}</td>
+              <td data-label="Rate limited">{number(c.rate_limited_requests)}</td>
+              <td data-label="Failed auth">{number(c.failed_authentications)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {o.clients.map((c) => (
-              <tr>
-                <th scope="row" data-label="Name">
-                  <a href={`#/clients/${encodeURIComponent(c.client_id)}/usage`}>{c.name}</a>
-                </th>
-                <td data-label="Client ID">
-                  <code class="token">{c.client_id}</code>
-                </td>
-                <td data-label="Environment">{c.environment === "production" ? "Production" : "Sandbox"}</td>
-                <td data-label="Requests">{number(c.total_requests)}</td>
-                <td data-label="Success rate">{percent(rate(c.successful_requests, c.total_requests))}</td>
-                <td data-label="Units">{number(c.units_consumed)}</td>
-                <td data-label="Rate limited">{number(c.rate_limited_requests)}</td>
-                <td data-label="Failed auth">{number(c.failed_authentications)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
     </div>
   );

@@ -1,7 +1,6 @@
 import { useState } from "hono/jsx/dom";
-import { messageOf } from "../api";
-import { whoAmI } from "../permissions";
-import type { Me } from "../types";
+import { gatewayAs, messageOf, type Me } from "../gateway";
+import { Field } from "../ui/field";
 import { ErrorMessage } from "../ui/status";
 
 export function SignIn(props: { notice: string | null; onSignedIn: (token: string, me: Me) => void }) {
@@ -14,7 +13,7 @@ export function SignIn(props: { notice: string | null; onSignedIn: (token: strin
     setError(null);
     try {
       const value = token.trim();
-      const me = await whoAmI(value);
+      const me = await gatewayAs(value).me();
       props.onSignedIn(value, me);
     } catch (err) {
       setError(messageOf(err));
@@ -26,19 +25,16 @@ export function SignIn(props: { notice: string | null; onSignedIn: (token: strin
       <h1>Nafsi Gateway console</h1>
       {props.notice ? <p class="notice">{props.notice}</p> : null}
       <form onSubmit={submit}>
-        <label>
-          Admin token
-          <input
-            name="token"
-            type="password"
-            required
-            autocomplete="off"
-            spellcheck={false}
-            value={token}
-            onInput={(e: InputEvent) => setToken((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <p class="hint">The bootstrap ADMIN_TOKEN or an admin token. Kept in this tab only, until you sign out.</p>
+        <Field
+          label="Admin token"
+          name="token"
+          kind="password"
+          required
+          spellcheck={false}
+          value={token}
+          onValue={setToken}
+          hint="The bootstrap ADMIN_TOKEN or an admin token. Kept in this tab only, until you sign out."
+        />
         <ErrorMessage error={error} />
         <div class="actions">
           <button type="submit" disabled={busy}>

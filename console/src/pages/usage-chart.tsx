@@ -1,4 +1,4 @@
-import type { Usage } from "../types";
+import type { Usage } from "../gateway";
 import { number } from "../format";
 
 const WIDTH = 960;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
-import { api, messageOf, query } from "../api";
+import { gateway, messageOf, type Client, type Usage } from "../gateway";
 import { number, percent } from "../format";
-import type { Client, Usage } from "../types";
+import { InlineSelect } from "../ui/inline-select";
 import { Empty, ErrorMessage, Loading } from "../ui/status";
 import { DailyChart } from "./usage-chart";
 
@@ -14,16 +14,18 @@ export function UsagePage(props: { clientId: string }) {
   const [client, setClient] = useState<Client | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  const path = `/admin/clients/${encodeURIComponent(props.clientId)}`;
 
   useEffect(() => {
     // The name is a nicety: a token with usage:read but not clients:read still sees the figures.
     // No state set once the page is gone (see usePaged).
     let live = true;
-    api<{ client: Client }>(path).then(
-      (r) => live && setClient(r.client),
-      () => live && setClient(null),
-    );
+    setClient(null);
+    gateway()
+      .clients.get(props.clientId)
+      .then(
+        (r) => live && setClient(r.client),
+        () => live && setClient(null),
+      );
     return () => {
       live = false;
     };
@@ -32,8 +34,11 @@ export function UsagePage(props: { clientId: string }) {
   useEffect(() => {
     setLoading(true);
     setError(null);
+    // Another client's or period's figures are never shown under this one's heading.
+    setUsage(null);
     let live = true;
-    api<Usage>(`${path}/usage${query({ days })}`)
+    gateway()
+      .usage(props.clientId, { days })
       .then(
         (found) => live && setUsage(found),
         (err) => live && setError(messageOf(err)),
@@ -53,14 +58,13 @@ export function UsagePage(props: { clientId: string }) {
         <h1 id="page-title" tabIndex={-1}>
           Usage
         </h1>
-        <label class="inline">
-          Period
-          <select value={String(days)} onChange={(e: Event) => setDays(Number((e.target as HTMLSelectElement).value))}>
-            {RANGES.map((d) => (
-              <option value={String(d)}>Last {d} days</option>
-            ))}
-          </select>
-        </label>
+        <InlineSelect label="Period" value={String(days)} onChange={(v) => setDays(Number(v))}>
+          {RANGES.map((d) => (
+            <option value={String(d)} selected={d === days}>
+              Last {d} days
+            </option>
+          ))}
+        </InlineSelect>
       </div>
       <p class="subtitle">
         {client ? <strong>{client.name}</strong> : null} <code class="token">{props.clientId}</code>

@@ -1,7 +1,9 @@
 import { useState } from "hono/jsx/dom";
-import { api, messageOf } from "../api";
-import type { Workflow } from "../types";
+import { gateway, messageOf, type Workflow } from "../gateway";
 import { Dialog } from "../ui/dialog";
+import { Field } from "../ui/field";
+import { FormActions } from "../ui/form-actions";
+import { STATUS_FIELD, nameField } from "./choices";
 import { ErrorMessage } from "../ui/status";
 
 const originsFrom = (text: string) =>
@@ -10,50 +12,35 @@ const originsFrom = (text: string) =>
     .map((o) => o.trim())
     .filter(Boolean);
 
-function SecretField(props: { value: string; onInput: (v: string) => void }) {
-  return (
-    <>
-      <label>
-        Client Secret
-        <input
-          name="client_secret"
-          type="password"
-          required
-          autocomplete="off"
-          spellcheck={false}
-          aria-describedby="secret-hint"
-          value={props.value}
-          onInput={(e: InputEvent) => props.onInput((e.target as HTMLInputElement).value)}
-        />
-      </label>
-      <p id="secret-hint" class="hint">
-        The client's current secret. It proves you own the client and is neither stored nor shown again.
-      </p>
-    </>
-  );
-}
+const SECRET_HINT = "The client's current secret. It proves you own the client and is neither stored nor shown again.";
+const ORIGINS_HINT = "One per line, such as https://app.example.com. Empty: any origin.";
 
-function OriginsField(props: { value: string; onInput: (v: string) => void }) {
-  return (
-    <>
-      <label>
-        Allowed origins
-        <textarea
-          name="allowed_origins"
-          rows={3}
-          spellcheck={false}
-          aria-describedby="origins-hint"
-          value={props.value}
-          onInput={(e: InputEvent) => props.onInput((e.target as HTMLTextAreaElement).value)}
-        />
-      </label>
-      <p id="origins-hint" class="hint">
-        One per line, such as https://app.example.com. Empty: any origin.
-      </p>
-    </>
-  );
-}
+const OriginsField = (props: { value: string; onValue: (v: string) => void }) => (
+  <Field
+    label="Allowed origins"
+    name="allowed_origins"
+    kind="textarea"
+    rows={3}
+    value={props.value}
+    onValue={props.onValue}
+    hint={ORIGINS_HINT}
+  />
+);
 
+const SecretField = (props: { value: string; onValue: (v: string) => void }) => (
+  <Field
+    label="Client Secret"
+    name="client_secret"
+    kind="password"
+    required
+    spellcheck={false}
+    value={props.value}
+    onValue={props.onValue}
+    hint={SECRET_HINT}
+  />
+);
+
+/** A form's submit: busy while the call runs, and the API's message when it fails. */
 function useSubmit(action: () => Promise<void>) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -71,53 +58,29 @@ function useSubmit(action: () => Promise<void>) {
   return { busy, error, submit };
 }
 
-export function CreateWorkflow(props: { clientId?: string; onCreated: (w: Workflow) => void; onClose: () => void }) {
-  const [clientId, setClientId] = useState(props.clientId ?? "");
+export function CreateWorkflow(props: { onCreated: (w: Workflow) => void; onClose: () => void }) {
+  const [clientId, setClientId] = useState("");
   const [secret, setSecret] = useState("");
   const [name, setName] = useState("");
   const [origins, setOrigins] = useState("");
   const form = useSubmit(async () => {
-    const { workflow } = await api<{ workflow: Workflow }>("/admin/workflows", {
-      body: { client_id: clientId.trim(), client_secret: secret, name, allowed_origins: originsFrom(origins) },
+    const { workflow } = await gateway().workflows.create({
+      client_id: clientId.trim(),
+      client_secret: secret,
+      name,
+      allowed_origins: originsFrom(origins),
     });
     props.onCreated(workflow);
   });
   return (
     <Dialog title="Create Workflow" onClose={props.onClose}>
       <form onSubmit={form.submit}>
-        <label>
-          Client ID
-          <input
-            name="client_id"
-            required
-            autocomplete="off"
-            spellcheck={false}
-            value={clientId}
-            onInput={(e: InputEvent) => setClientId((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <SecretField value={secret} onInput={setSecret} />
-        <label>
-          Workflow Name
-          <input
-            name="name"
-            required
-            maxLength={200}
-            autocomplete="off"
-            value={name}
-            onInput={(e: InputEvent) => setName((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <OriginsField value={origins} onInput={setOrigins} />
+        <Field label="Client ID" name="client_id" required spellcheck={false} value={clientId} onValue={setClientId} />
+        <SecretField value={secret} onValue={setSecret} />
+        <Field {...nameField("Workflow Name")} value={name} onValue={setName} />
+        <OriginsField value={origins} onValue={setOrigins} />
         <ErrorMessage error={form.error} />
-        <div class="actions">
-          <button type="submit" disabled={form.busy}>
-            Create Workflow
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submitLabel="Create Workflow" busy={form.busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );
@@ -127,48 +90,23 @@ export function EditWorkflow(props: { workflow: Workflow; onSaved: (w: Workflow)
   const w = props.workflow;
   const [name, setName] = useState(w.name);
   const [origins, setOrigins] = useState(w.allowed_origins.join("\n"));
-  const [status, setStatus] = useState(w.status);
+  const [status, setStatus] = useState<string>(w.status);
   const form = useSubmit(async () => {
-    const { workflow } = await api<{ workflow: Workflow }>(`/admin/workflows/${encodeURIComponent(w.id)}`, {
-      method: "PATCH",
-      body: { name, status, allowed_origins: originsFrom(origins) },
+    const { workflow } = await gateway().workflows.update(w.id, {
+      name,
+      status: status as Workflow["status"],
+      allowed_origins: originsFrom(origins),
     });
     props.onSaved(workflow);
   });
   return (
     <Dialog title={`Edit ${w.name}`} onClose={props.onClose}>
       <form onSubmit={form.submit}>
-        <label>
-          Workflow Name
-          <input
-            name="name"
-            required
-            maxLength={200}
-            value={name}
-            onInput={(e: InputEvent) => setName((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <OriginsField value={origins} onInput={setOrigins} />
-        <label>
-          Status
-          <select
-            name="status"
-            value={status}
-            onChange={(e: Event) => setStatus((e.target as HTMLSelectElement).value as Workflow["status"])}
-          >
-            <option value="active">Active</option>
-            <option value="inactive">Inactive</option>
-          </select>
-        </label>
+        <Field {...nameField("Workflow Name")} value={name} onValue={setName} />
+        <OriginsField value={origins} onValue={setOrigins} />
+        <Field {...STATUS_FIELD} value={status} onValue={setStatus} />
         <ErrorMessage error={form.error} />
-        <div class="actions">
-          <button type="submit" disabled={form.busy}>
-            Save
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submitLabel="Save" busy={form.busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );
@@ -178,25 +116,15 @@ export function EditWorkflow(props: { workflow: Workflow; onSaved: (w: Workflow)
 export function RekeyWorkflow(props: { workflow: Workflow; onSaved: (w: Workflow) => void; onClose: () => void }) {
   const [secret, setSecret] = useState("");
   const form = useSubmit(async () => {
-    const { workflow } = await api<{ workflow: Workflow }>(
-      `/admin/workflows/${encodeURIComponent(props.workflow.id)}`,
-      { method: "PATCH", body: { client_secret: secret } },
-    );
+    const { workflow } = await gateway().workflows.update(props.workflow.id, { client_secret: secret });
     props.onSaved(workflow);
   });
   return (
     <Dialog title={`Re-key ${props.workflow.name}`} onClose={props.onClose}>
       <form onSubmit={form.submit}>
-        <SecretField value={secret} onInput={setSecret} />
+        <SecretField value={secret} onValue={setSecret} />
         <ErrorMessage error={form.error} />
-        <div class="actions">
-          <button type="submit" disabled={form.busy}>
-            Re-key
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submitLabel="Re-key" busy={form.busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

@@ -1,23 +1,26 @@
 import { useState } from "hono/jsx/dom";
-import { api, messageOf, query } from "../api";
+import { gateway, messageOf, type Me, type Workflow } from "../gateway";
 import { capitalize, when } from "../format";
 import { can } from "../permissions";
-import type { Me, Workflow } from "../types";
+import { useDirectory } from "../ui/directory";
+import { ListTable, NameCells } from "../ui/list-table";
 import { MoreButton } from "../ui/more-button";
+import { NamedId } from "../ui/named-id";
 import { usePaged } from "../ui/paged";
 import { Empty, ErrorMessage, Loading } from "../ui/status";
 import { CreateWorkflow, EditWorkflow, RekeyWorkflow } from "./workflow-forms";
 
 type Open = { kind: "create" } | { kind: "edit"; workflow: Workflow } | { kind: "rekey"; workflow: Workflow } | null;
 
+const COLUMNS = ["Name", "Workflow ID", "Client", "Allowed origins", "Created", "Last Used", "Status", "Actions"];
+
 export function WorkflowsPage(props: { me: Me }) {
   const mayWrite = can(props.me, "workflows:write");
+  const directory = useDirectory(props.me, ["clients"]);
   const [open, setOpen] = useState<Open>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const list = usePaged<Workflow>(async (cursor) => {
-    const page = await api<{ workflows: Workflow[]; next_cursor: string | null }>(
-      `/admin/workflows${query({ limit: 25, cursor })}`,
-    );
+    const page = await gateway().workflows.page({ limit: 25, cursor: cursor ?? undefined });
     return { items: page.workflows, next: page.next_cursor };
   }, "workflows");
   const close = () => setOpen(null);
@@ -28,15 +31,12 @@ export function WorkflowsPage(props: { me: Me }) {
   const setStatus = async (w: Workflow, status: Workflow["status"]) => {
     setActionError(null);
     try {
-      const r = await api<{ workflow: Workflow }>(`/admin/workflows/${encodeURIComponent(w.id)}`, {
-        method: "PATCH",
-        body: { status },
-      });
-      list.replace(r.workflow);
+      list.replace((await gateway().workflows.update(w.id, { status })).workflow);
     } catch (err) {
       setActionError(messageOf(err));
     }
   };
+  const clientOf = (w: Workflow) => directory.clients.find((c) => c.id === w.client_id) ?? null;
 
   return (
     <section aria-labelledby="page-title">
@@ -56,41 +56,40 @@ export function WorkflowsPage(props: { me: Me }) {
       </p>
       <ErrorMessage error={list.error ?? actionError} />
       {list.items.length > 0 ? (
-        <table class="cards">
-          <thead>
-            <tr>
-              {["Name", "Workflow ID", "Client ID", "Allowed origins", "Created", "Last Used", "Status", "Actions"].map(
-                (c) => (
-                  <th scope="col">{c}</th>
-                ),
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((w) => (
+        <ListTable caption="Workflows, newest first" columns={COLUMNS}>
+          {list.items.map((w) => {
+            const client = clientOf(w);
+            // A revoked client refuses every change to its workflows (409): none is offered.
+            const revoked = client?.status === "revoked";
+            return (
               <tr>
-                <th scope="row" data-label="Name">
-                  {w.name}
-                </th>
-                <td data-label="Workflow ID">
-                  <code class="token">{w.id}</code>
-                </td>
-                <td data-label="Client ID">
-                  <code class="token">{w.client_id}</code>
+                <NameCells name={w.name} id={w.id} idLabel="Workflow ID" />
+                <td data-label="Client">
+                  <NamedId id={w.client_id} name={client?.name ?? null} />
+                  {revoked ? <span class="badge revoked">Client revoked</span> : null}
                 </td>
                 <td data-label="Allowed origins">{w.allowed_origins.length ? w.allowed_origins.join(", ") : "Any"}</td>
                 <td data-label="Created">{when(w.created_at)}</td>
                 <td data-label="Last Used">{when(w.last_used_at)}</td>
                 <td data-label="Status">
                   <span class={`badge ${w.status}`}>{capitalize(w.status)}</span>
+                  {w.needs_rekey && !revoked ? (
+                    <span class="badge warn" title="Its token was minted from a secret that has been replaced">
+                      Needs re-key
+                    </span>
+                  ) : null}
                 </td>
                 <td data-label="Actions">
-                  {mayWrite ? (
+                  {mayWrite && !revoked ? (
                     <div class="row-actions">
                       <button type="button" class="secondary" onClick={() => setOpen({ kind: "edit", workflow: w })}>
                         Edit
                       </button>
-                      <button type="button" class="secondary" onClick={() => setOpen({ kind: "rekey", workflow: w })}>
+                      <button
+                        type="button"
+                        class={w.needs_rekey ? "" : "secondary"}
+                        onClick={() => setOpen({ kind: "rekey", workflow: w })}
+                      >
                         Re-key
                       </button>
                       {w.status === "active" ? (
@@ -106,9 +105,9 @@ export function WorkflowsPage(props: { me: Me }) {
                   ) : null}
                 </td>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            );
+          })}
+        </ListTable>
       ) : list.loading || list.error ? null : (
         <Empty>No workflows yet.</Empty>
       )}

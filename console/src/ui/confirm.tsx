@@ -1,5 +1,5 @@
 import { useState } from "hono/jsx/dom";
-import { messageOf } from "../api";
+import { messageOf } from "../gateway";
 import { Dialog } from "./dialog";
 import { ErrorMessage } from "./status";
 

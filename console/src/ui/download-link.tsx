@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { Child } from "hono/jsx";
-import { apiFile, messageOf } from "../api";
+import { messageOf } from "../gateway";
 import { ErrorMessage } from "./status";
 
 /**
@@ -12,7 +12,14 @@ import { ErrorMessage } from "./status";
  * blob: URL is a download, which no CSP directive governs (CSP 3 has no navigation directive:
  * `navigate-to` was dropped and never shipped), unlike loading one as a script, image or frame.
  */
-export function DownloadLink(props: { path: string; filename: string; children?: Child }) {
+export function DownloadLink(props: {
+  /** The link's address (what a browser without the console's script would open). */
+  href: string;
+  /** Reads the file through the API: its text and the name the gateway gives it. */
+  load: () => Promise<{ text: string; type: string; filename: string | null }>;
+  filename: string;
+  children?: Child;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // No state set once the page is gone (see usePaged); the file is still saved.
@@ -29,8 +36,8 @@ export function DownloadLink(props: { path: string; filename: string; children?:
     setBusy(true);
     setError(null);
     try {
-      const file = await apiFile(props.path);
-      const url = URL.createObjectURL(file.blob);
+      const file = await props.load();
+      const url = URL.createObjectURL(new Blob([file.text], { type: file.type }));
       const save = document.createElement("a");
       save.href = url;
       save.download = file.filename ?? props.filename;
@@ -47,7 +54,7 @@ export function DownloadLink(props: { path: string; filename: string; children?:
   };
   return (
     <>
-      <a href={props.path} download={props.filename} aria-busy={busy ? "true" : undefined} onClick={download}>
+      <a href={props.href} download={props.filename} aria-busy={busy ? "true" : undefined} onClick={download}>
         {props.children}
       </a>
       <ErrorMessage error={error} />

@@ -1,11 +1,10 @@
 import { useEffect, useState } from "hono/jsx/dom";
-import { api, query } from "../api";
+import { gateway, type Me, type Organization } from "../gateway";
 import { can } from "../permissions";
-import type { Me, Organization } from "../types";
 import { InlineSelect } from "./inline-select";
 
-/** Pages read for the filter at most: an operator with more organizations types IDs in the API. */
-const MAX_PAGES = 10;
+/** Organizations read for the filter at most: an operator with more uses the API's organization_id. */
+const MAX_ORGANIZATIONS = 1000;
 
 /**
  * Every organization, for the operator's `Organization` filter; null for a token without
@@ -19,14 +18,9 @@ export function useOrganizations(me: Me): Organization[] | null {
     let live = true;
     (async () => {
       const all: Organization[] = [];
-      let cursor: string | null = null;
-      for (let i = 0; i < MAX_PAGES; i++) {
-        const page: { organizations: Organization[]; next_cursor: string | null } = await api(
-          `/admin/organizations${query({ limit: 100, cursor })}`,
-        );
-        all.push(...page.organizations);
-        cursor = page.next_cursor;
-        if (cursor === null) break;
+      for await (const organization of gateway().organizations.list({ limit: 100 })) {
+        all.push(organization);
+        if (all.length >= MAX_ORGANIZATIONS) break;
       }
       return all.sort((a, b) => a.name.localeCompare(b.name));
     })().then(

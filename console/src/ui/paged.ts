@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import { messageOf } from "../api";
+import { messageOf } from "../gateway";
 
 export interface Page<T> {
   items: T[];
@@ -24,18 +24,32 @@ export function usePaged<T extends { id: string }>(load: (cursor: string | null)
     [],
   );
 
+  // The key of the items on screen: another key's items (another filter) are never shown under it.
+  const shownKey = useRef(key);
+
   const fetchPage = async (cursor: string | null, append: boolean) => {
     const request = ++latest.current;
     const current = () => request === latest.current;
     setLoading(true);
     setError(null);
+    if (shownKey.current !== key) {
+      shownKey.current = key;
+      setItems([]);
+      setNext(null);
+    }
     try {
       const page = await load(cursor);
       if (!current()) return;
       setItems((shown) => (append ? [...shown, ...page.items] : page.items));
       setNext(page.next);
     } catch (err) {
-      if (current()) setError(messageOf(err));
+      if (!current()) return;
+      setError(messageOf(err));
+      // A first page that failed: the error alone, not the list it was to replace.
+      if (!append) {
+        setItems([]);
+        setNext(null);
+      }
     } finally {
       if (current()) setLoading(false);
     }

@@ -291,6 +291,8 @@ export interface Schemas {
     status: "active" | "inactive";
     allowed_origins: string[];
     token_issued_at: string | null;
+    /** True when the workflow's token was minted from a secret other than the client's current one: it stops working when the previous secret's grace period ends (or already has). Re-key it with the current secret. */
+    needs_rekey: boolean;
     created_at: string | null;
     updated_at: string | null;
     last_used_at: string | null;
@@ -420,6 +422,14 @@ export interface Operations {
   "GET /admin/audit-log": {
     query: {
       target_id?: string;
+      /** Who acted: "bootstrap", an admin token's id, or "github_secret_scanning". */
+      actor?: string;
+      /** One action, such as client.update. */
+      action?: string;
+      /** Entries at or after this time. */
+      from?: string;
+      /** Entries before this time. */
+      to?: string;
       organization_id?: string;
       /** Page size (1..100). */
       limit?: number;

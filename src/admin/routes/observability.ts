@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { adminRoute } from "../admin-route";
 import { assertClientInScope, noSuchClient, organizationCondition, scopeCondition } from "../scope";
-import { and, eq, gte } from "drizzle-orm";
+import { and, eq, gte, lt } from "drizzle-orm";
 import type { AdminEnv } from "../context";
 import { database } from "../../storage/database";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
@@ -94,7 +94,7 @@ observabilityRoutes.openapi(
     tags: ["Audit"],
     summary: "Audit log of management changes, newest first",
     description:
-      "Every management call that changed something: who (`actor`: \"bootstrap\" for ADMIN_TOKEN, otherwise the admin token's id), what, when, from which IP. Never a secret, hash or token. A client-scoped token sees only its own clients' entries (not those about admin tokens); a token bound to an organization only that organization's.",
+      "Every management call that changed something: who (`actor`: \"bootstrap\" for ADMIN_TOKEN, otherwise the admin token's id), what, when, from which IP. Never a secret, hash or token. A client-scoped token sees only its own clients' entries (not those about admin tokens); a token bound to an organization only that organization's. The filters (`target_id`, `actor`, `action`, `from` inclusive, `to` exclusive) apply inside the query, so pages stay full and cursors stay valid.",
     request: { query: AuditQuery },
     responses: { 200: json(AuditList, "A page of audit entries"), ...errorResponses(400, 401) },
   }),
@@ -107,6 +107,10 @@ observabilityRoutes.openapi(
       .where(
         and(
           q.target_id ? eq(auditLog.targetId, q.target_id) : undefined,
+          q.actor ? eq(auditLog.actor, q.actor) : undefined,
+          q.action ? eq(auditLog.action, q.action) : undefined,
+          q.from === undefined ? undefined : gte(auditLog.at, q.from),
+          q.to === undefined ? undefined : lt(auditLog.at, q.to),
           organizationCondition(c.get("principal"), q.organization_id, auditLog.organizationId),
           scopeCondition(c.get("principal"), auditLog.clientId, auditLog.organizationId),
           after,

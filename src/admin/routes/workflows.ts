@@ -8,9 +8,9 @@ import { adminCredentials } from "../credentials";
 import { sha256Hex } from "../../domain/hash";
 import { authorityFor } from "../../object/stub";
 import type { AdminEnv } from "../context";
-import { database } from "../../storage/database";
+import { database, primaryDatabase } from "../../storage/database";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
-import { workflows } from "../../storage/schema";
+import { clients, workflows } from "../../storage/schema";
 import { ApiError } from "../../lib/errors";
 import { unwrap } from "../../lib/result";
 import { patchHook, validationHook } from "../../lib/validation";
@@ -32,6 +32,9 @@ const tags = ["Workflows"];
 export const workflowRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
 
 const noSuchWorkflow = () => new ApiError("not_found", "No such workflow.");
+
+/** A workflow row with its client's current secret version, which needs_rekey compares with. */
+const withSecretVersion = { workflow: workflows, secretVersion: clients.secretVersion };
 
 workflowRoutes.openapi(
   adminRoute("workflows:write", {
@@ -62,7 +65,8 @@ workflowRoutes.openapi(
         auditContextOf(c),
       ),
     );
-    return c.json({ workflow: presentWorkflow(row) }, 201);
+    // Minted inside the client's object from the secret it holds now: current by construction.
+    return c.json({ workflow: presentWorkflow(row, row.tokenSecretVersion) }, 201);
   },
 );
 
@@ -79,8 +83,9 @@ workflowRoutes.openapi(
     const q = c.req.valid("query");
     const { after, order } = keyset(workflows.createdAt, workflows.id, decodeCursor(q.cursor));
     const rows = await database(c.env.DB)
-      .select()
+      .select(withSecretVersion)
       .from(workflows)
+      .innerJoin(clients, eq(clients.id, workflows.clientId))
       .where(
         and(
           q.client_id ? eq(workflows.clientId, q.client_id) : undefined,
@@ -90,8 +95,8 @@ workflowRoutes.openapi(
       )
       .orderBy(...order)
       .limit(q.limit + 1);
-    const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.createdAt, id: r.id }));
-    return c.json({ workflows: items.map(presentWorkflow), next_cursor }, 200);
+    const { items, next_cursor } = page(rows, q.limit, (r) => ({ t: r.workflow.createdAt, id: r.workflow.id }));
+    return c.json({ workflows: items.map((r) => presentWorkflow(r.workflow, r.secretVersion)), next_cursor }, 200);
   },
 );
 
@@ -106,9 +111,14 @@ workflowRoutes.openapi(
   }),
   async (c) => {
     const { workflow_id } = c.req.valid("param");
-    const row = await database(c.env.DB).select().from(workflows).where(eq(workflows.id, workflow_id)).get();
-    if (!row || !(await clientVisible(c.env.DB, c.get("principal"), row.clientId))) throw noSuchWorkflow();
-    return c.json({ workflow: presentWorkflow(row) }, 200);
+    const found = await database(c.env.DB)
+      .select(withSecretVersion)
+      .from(workflows)
+      .innerJoin(clients, eq(clients.id, workflows.clientId))
+      .where(eq(workflows.id, workflow_id))
+      .get();
+    if (!found || !(await clientVisible(c.env.DB, c.get("principal"), found.workflow.clientId))) throw noSuchWorkflow();
+    return c.json({ workflow: presentWorkflow(found.workflow, found.secretVersion) }, 200);
   },
 );
 
@@ -150,7 +160,13 @@ workflowRoutes.openapi(
         auditContextOf(c),
       ),
     );
-    return c.json({ workflow: presentWorkflow(row) }, 200);
+    // The client's secret as of now (the primary: a regeneration a moment ago counts).
+    const client = await primaryDatabase(c.env.DB)
+      .select({ secretVersion: clients.secretVersion })
+      .from(clients)
+      .where(eq(clients.id, owner.clientId))
+      .get();
+    return c.json({ workflow: presentWorkflow(row, client?.secretVersion ?? row.tokenSecretVersion) }, 200);
   },
   patchHook(IMMUTABLE_WORKFLOW_FIELDS),
 );

@@ -72,12 +72,37 @@ export const AlertList = z
   .object({ alerts: z.array(AlertSchema), next_cursor: z.string().nullable() })
   .openapi("AlertList");
 
-export const AuditQuery = z.strictObject({
-  target_id: text().max(200).optional(),
-  organization_id: OrganizationId.optional(),
-  limit: Limit,
-  cursor: Cursor,
-});
+/**
+ * A time bound of the audit log's filter: ISO 8601 with a time zone (`2026-04-26T10:00:00Z`,
+ * `2026-04-26T12:00:00+02:00`) or a UTC date (`2026-04-26`, its midnight), as epoch milliseconds.
+ */
+const AuditTime = (description: string) =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error: "Must be an ISO 8601 time with a time zone (2026-04-26T10:00:00Z) or a date (2026-04-26).",
+    })
+    .transform((value) => Date.parse(value))
+    .optional()
+    .openapi({ description, example: "2026-04-26T10:00:00Z" });
+
+export const AuditQuery = z
+  .strictObject({
+    target_id: text().max(200).optional(),
+    actor: text()
+      .max(200)
+      .optional()
+      .openapi({ description: 'Who acted: "bootstrap", an admin token\'s id, or "github_secret_scanning".' }),
+    action: text().max(100).optional().openapi({ description: "One action, such as client.update." }),
+    from: AuditTime("Entries at or after this time."),
+    to: AuditTime("Entries before this time."),
+    organization_id: OrganizationId.optional(),
+    limit: Limit,
+    cursor: Cursor,
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: "from must not be later than to.",
+    path: ["from"],
+  });
 
 export const AuditEntrySchema = z
   .object({

@@ -51,6 +51,10 @@ export const WorkflowSchema = z
     status: z.enum(["active", "inactive"]),
     allowed_origins: z.array(z.string()),
     token_issued_at: IsoTime,
+    needs_rekey: z.boolean().openapi({
+      description:
+        "True when the workflow's token was minted from a secret other than the client's current one: it stops working when the previous secret's grace period ends (or already has). Re-key it with the current secret.",
+    }),
     created_at: IsoTime,
     updated_at: IsoTime,
     last_used_at: IsoTime,

@@ -1,5 +1,8 @@
 // Helpers for the console's end-to-end tests: a signed-in page, the data plane as a caller sees it,
 // and the page-level checks (accessibility, width) every console page must pass.
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { seriousA11yViolations } from "./browser";
@@ -86,4 +89,17 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 1_000));
   }
+}
+
+/**
+ * Where a test's screenshots go: docs/ with CONSOLE_SCREENSHOTS=1 (the README shows them), otherwise
+ * a temp dir (they hold IDs and times, so a normal run must not rewrite committed files).
+ */
+export function screenshotPath(name: string): string {
+  const dir =
+    process.env.CONSOLE_SCREENSHOTS === "1"
+      ? resolve(import.meta.dirname, "../../../docs")
+      : join(tmpdir(), "nafsi-console-shots");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }

@@ -1,3 +1,4 @@
+import { NafsiAdmin } from "@nafsi/sdk";
 import { inject } from "vitest";
 import type { SharedGateway } from "./global-setup";
 
@@ -20,4 +21,9 @@ export async function adminApi<T = any>(path: string, init: { method?: string; b
   const text = await res.text();
   if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** The management API through the SDK (the client the console itself uses), as `token` or the bootstrap owner. */
+export function sdkAdmin(token = gateway().adminToken): NafsiAdmin {
+  return new NafsiAdmin({ baseUrl: gateway().baseUrl, token });
 }
