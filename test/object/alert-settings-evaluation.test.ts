@@ -1,0 +1,243 @@
+/**
+ * The client's Durable Object evaluates its alerts from the client's `alert_settings`: a disabled
+ * type raises nothing (each case has its enabled twin that does, so none passes vacuously), a moved
+ * threshold fires at the new value and not one before, and a PATCH applies from the next request.
+ */
+import {
+  abortAllDurableObjects,
+  createExecutionContext,
+  createScheduledController,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { manualClock, setObjectClock } from "../support/clock";
+import {
+  alertsOf,
+  authority,
+  createClient,
+  env,
+  flushUsage,
+  patchClient,
+  sleep,
+  statusOf,
+  unrelatedSecret,
+  withSecret,
+} from "../support/helpers";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+async function flushAndList(clientId: string, type: string, settleMs = 100): Promise<any[]> {
+  await sleep(settleMs);
+  expect(await flushUsage(clientId)).toBe(true);
+  return alertsOf(clientId, type);
+}
+
+/**
+ * The enabled twin's alerts: its alert schedules a flush within a second of its own, which may have
+ * run already, so this flushes if one is pending and waits for the alert to reach D1.
+ */
+async function raisedAlerts(clientId: string, type: string): Promise<any[]> {
+  await flushUsage(clientId);
+  for (let i = 0; i < 30; i++) {
+    const alerts = await alertsOf(clientId, type);
+    if (alerts.length > 0) return alerts;
+    await sleep(100);
+  }
+  return [];
+}
+
+async function admitted(clientId: string, secret: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) expect(await statusOf(withSecret(clientId, secret))).toBe(200);
+}
+
+/** Failed authentications the client's object decides (a well-formed secret that is not the client's). */
+async function objectFailures(clientId: string, n: number): Promise<void> {
+  // A new secret each time: one the edge has seen refused it may refuse from memory, in a later batch.
+  for (let i = 0; i < n; i++) expect(await statusOf(withSecret(clientId, await unrelatedSecret()))).toBe(401);
+}
+
+/** The object's clock, stopped mid-hour and in the future, so a test's traffic shares one hour bucket. */
+function midHour(clientId: string) {
+  const now = Date.now();
+  let at = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS / 2;
+  if (at < now + 60_000) at += HOUR_MS;
+  return manualClock(clientId, at);
+}
+
+/** The daily cron at `t`, through the Worker's scheduled handler, with the object's clock at `t`. */
+async function cronAt(clientId: string, t: number): Promise<void> {
+  await setObjectClock(clientId, t);
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(t), cron: "17 3 * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+const off = (type: string, fields: Record<string, unknown> = {}) => ({
+  alert_settings: { [type]: { enabled: false, ...fields } },
+});
+
+describe("rate_limit_approaching", () => {
+  it("disabled: the whole limit used raises nothing; enabled by PATCH, the next admission alerts", async () => {
+    const c = await createClient({ rate_limit: 10, ...off("rate_limit_approaching") });
+    await admitted(c.id, c.secret, 9);
+    expect(await flushAndList(c.id, "rate_limit_approaching")).toEqual([]);
+    await patchClient(c.id, { alert_settings: { rate_limit_approaching: { enabled: true } } });
+    await admitted(c.id, c.secret, 1);
+    const alerts = await flushAndList(c.id, "rate_limit_approaching");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details).toMatchObject({ requests_in_window: 10, rate_limit: 10 });
+  });
+
+  it("at 50 %: 49 of 100 → none; the 50th → one", async () => {
+    const c = await createClient({
+      rate_limit: 100,
+      alert_settings: { rate_limit_approaching: { threshold_percent: 50 } },
+    });
+    await admitted(c.id, c.secret, 49);
+    expect(await flushAndList(c.id, "rate_limit_approaching")).toEqual([]);
+    await admitted(c.id, c.secret, 1);
+    const alerts = await flushAndList(c.id, "rate_limit_approaching");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details).toMatchObject({ requests_in_window: 50, rate_limit: 100, threshold: 0.5 });
+  }, 60_000);
+
+  it("a threshold moved up by PATCH applies from the next request: 9 of 10 at 100 % → none; the 10th → one", async () => {
+    const c = await createClient({ rate_limit: 10 });
+    await patchClient(c.id, { alert_settings: { rate_limit_approaching: { threshold_percent: 100 } } });
+    await admitted(c.id, c.secret, 9);
+    expect(await flushAndList(c.id, "rate_limit_approaching")).toEqual([]);
+    await admitted(c.id, c.secret, 1);
+    expect(await flushAndList(c.id, "rate_limit_approaching")).toHaveLength(1);
+  });
+});
+
+describe("failed_authentication", () => {
+  it("disabled: 6 failures raise nothing (an enabled twin alerts)", async () => {
+    const quiet = await createClient(off("failed_authentication"));
+    const loud = await createClient();
+    await objectFailures(quiet.id, 6);
+    await objectFailures(loud.id, 6);
+    expect(await flushAndList(quiet.id, "failed_authentication")).toEqual([]);
+    expect(await raisedAlerts(loud.id, "failed_authentication")).toHaveLength(1);
+  });
+
+  it("threshold 10: 9 → none; the 10th → one", async () => {
+    const c = await createClient({ alert_settings: { failed_authentication: { threshold: 10 } } });
+    await objectFailures(c.id, 9);
+    expect(await flushAndList(c.id, "failed_authentication")).toEqual([]);
+    await objectFailures(c.id, 1);
+    const alerts = await flushAndList(c.id, "failed_authentication");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details).toMatchObject({ failed_authentications: 10, threshold: 10 });
+  });
+
+  it("threshold 2: counts the last minute on the object's clock (1, a minute later 1 → none; 1 more → one)", async () => {
+    const c = await createClient({ alert_settings: { failed_authentication: { threshold: 2 } } });
+    const clock = await manualClock(c.id, Date.now() + 60_000);
+    await objectFailures(c.id, 1);
+    clock.advance(61_000);
+    await objectFailures(c.id, 1);
+    expect(await flushAndList(c.id, "failed_authentication")).toEqual([]);
+    clock.advance(1_000);
+    await objectFailures(c.id, 1);
+    expect(await flushAndList(c.id, "failed_authentication")).toHaveLength(1);
+  });
+});
+
+describe("high_error_rate", () => {
+  it("disabled: 20 failed requests raise nothing (an enabled twin alerts)", async () => {
+    const quiet = await createClient(off("high_error_rate"));
+    const loud = await createClient();
+    await objectFailures(quiet.id, 20);
+    await objectFailures(loud.id, 20);
+    expect(await flushAndList(quiet.id, "high_error_rate")).toEqual([]);
+    expect(await raisedAlerts(loud.id, "high_error_rate")).toHaveLength(1);
+  });
+
+  it("10 % of at least 10: 9 requests (1 failed) → none; 10 (exactly 10 %) → none; 11 (2 failed) → one", async () => {
+    const c = await createClient({
+      rate_limit: 1000,
+      alert_settings: { high_error_rate: { threshold_percent: 10, min_requests: 10 } },
+    });
+    await admitted(c.id, c.secret, 8);
+    await sleep(200); // the successes' outcomes have arrived
+    await objectFailures(c.id, 1);
+    expect(await flushAndList(c.id, "high_error_rate")).toEqual([]); // 1 of 9: under min_requests
+    await admitted(c.id, c.secret, 1);
+    expect(await flushAndList(c.id, "high_error_rate", 200)).toEqual([]); // 1 of 10: not over 10 %
+    await objectFailures(c.id, 1);
+    const alerts = await flushAndList(c.id, "high_error_rate");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details).toMatchObject({ requests: 11, failed: 2, threshold: 0.1 });
+  });
+});
+
+describe("unusual_usage", () => {
+  it("disabled: raises nothing even past a lowered minimum (an enabled twin alerts)", async () => {
+    const quiet = await createClient(off("unusual_usage", { min_requests: 5 }));
+    const loud = await createClient({ alert_settings: { unusual_usage: { min_requests: 5 } } });
+    await midHour(quiet.id);
+    await midHour(loud.id);
+    await admitted(quiet.id, quiet.secret, 6);
+    await admitted(loud.id, loud.secret, 6);
+    expect(await flushAndList(quiet.id, "unusual_usage")).toEqual([]);
+    expect(await raisedAlerts(loud.id, "unusual_usage")).toHaveLength(1);
+  });
+
+  it("min_requests 10, no history: 9 → none; the 10th → one", async () => {
+    const c = await createClient({ alert_settings: { unusual_usage: { min_requests: 10 } } });
+    await midHour(c.id);
+    await admitted(c.id, c.secret, 9);
+    expect(await flushAndList(c.id, "unusual_usage")).toEqual([]);
+    await admitted(c.id, c.secret, 1);
+    const alerts = await flushAndList(c.id, "unusual_usage");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details).toMatchObject({ last_hour_requests: 10, trailing_hourly_mean: 0, factor: 3 });
+  });
+
+  it("factor 1.5 over a 7-day mean of 10/hour: 15 (exactly 1.5×) → none; the 16th → one", async () => {
+    const c = await createClient({ alert_settings: { unusual_usage: { factor: 1.5, min_requests: 1 } } });
+    const clock = await midHour(c.id);
+    await runInDurableObject(authority(c.id), (_i, state) => {
+      const currentHour = Math.floor(clock.now() / HOUR_MS) * HOUR_MS;
+      for (let h = 1; h <= 168; h++) {
+        state.storage.sql.exec(
+          "INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)",
+          currentHour - h * HOUR_MS,
+          10,
+        );
+      }
+    });
+    await admitted(c.id, c.secret, 15);
+    expect(await flushAndList(c.id, "unusual_usage")).toEqual([]);
+    await admitted(c.id, c.secret, 1);
+    const alerts = await flushAndList(c.id, "unusual_usage");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details).toMatchObject({ last_hour_requests: 16, trailing_hourly_mean: 10, factor: 1.5 });
+  });
+});
+
+describe("secret_rotation_due", () => {
+  it("disabled: a due secret is not reminded of; enabled again, the next daily run reminds", async () => {
+    const c = await createClient(off("secret_rotation_due"));
+    const due = Date.parse(c.client.rotation_due_at);
+    await cronAt(c.id, due + DAY_MS);
+    expect(await alertsOf(c.id, "secret_rotation_due")).toEqual([]);
+    await patchClient(c.id, { alert_settings: { secret_rotation_due: { enabled: true } } });
+    await cronAt(c.id, due + 2 * DAY_MS);
+    expect(await alertsOf(c.id, "secret_rotation_due")).toHaveLength(1);
+  });
+});
+
+describe("settings survive a restart of the object", () => {
+  it("a disabled type stays disabled after the object is evicted and reloads its row", async () => {
+    const c = await createClient({ rate_limit: 10, ...off("rate_limit_approaching") });
+    await admitted(c.id, c.secret, 1);
+    await abortAllDurableObjects();
+    await admitted(c.id, c.secret, 9);
+    expect(await flushAndList(c.id, "rate_limit_approaching")).toEqual([]);
+  });
+});
