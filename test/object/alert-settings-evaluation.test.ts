@@ -3,37 +3,14 @@
  * type raises nothing (each case has its enabled twin that does, so none passes vacuously), a moved
  * threshold fires at the new value and not one before, and a PATCH applies from the next request.
  */
-import {
-  abortAllDurableObjects,
-  createExecutionContext,
-  createScheduledController,
-  runInDurableObject,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
-import { manualClock, setObjectClock } from "../support/clock";
-import {
-  alertsOf,
-  authority,
-  createClient,
-  env,
-  flushUsage,
-  patchClient,
-  sleep,
-  statusOf,
-  unrelatedSecret,
-  withSecret,
-} from "../support/helpers";
+import { admitted, cronAt, flushAndList, midHour, objectFailures } from "../support/alerts";
+import { manualClock } from "../support/clock";
+import { alertsOf, authority, createClient, flushUsage, patchClient, sleep } from "../support/helpers";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-
-async function flushAndList(clientId: string, type: string, settleMs = 100): Promise<any[]> {
-  await sleep(settleMs);
-  expect(await flushUsage(clientId)).toBe(true);
-  return alertsOf(clientId, type);
-}
 
 /**
  * The enabled twin's alerts: its alert schedules a flush within a second of its own, which may have
@@ -47,32 +24,6 @@ async function raisedAlerts(clientId: string, type: string): Promise<any[]> {
     await sleep(100);
   }
   return [];
-}
-
-async function admitted(clientId: string, secret: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) expect(await statusOf(withSecret(clientId, secret))).toBe(200);
-}
-
-/** Failed authentications the client's object decides (a well-formed secret that is not the client's). */
-async function objectFailures(clientId: string, n: number): Promise<void> {
-  // A new secret each time: one the edge has seen refused it may refuse from memory, in a later batch.
-  for (let i = 0; i < n; i++) expect(await statusOf(withSecret(clientId, await unrelatedSecret()))).toBe(401);
-}
-
-/** The object's clock, stopped mid-hour and in the future, so a test's traffic shares one hour bucket. */
-function midHour(clientId: string) {
-  const now = Date.now();
-  let at = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS / 2;
-  if (at < now + 60_000) at += HOUR_MS;
-  return manualClock(clientId, at);
-}
-
-/** The daily cron at `t`, through the Worker's scheduled handler, with the object's clock at `t`. */
-async function cronAt(clientId: string, t: number): Promise<void> {
-  await setObjectClock(clientId, t);
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: new Date(t), cron: "17 3 * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
 }
 
 const off = (type: string, fields: Record<string, unknown> = {}) => ({
@@ -149,8 +100,10 @@ describe("failed_authentication", () => {
 
 describe("high_error_rate", () => {
   it("disabled: 20 failed requests raise nothing (an enabled twin alerts)", async () => {
-    const quiet = await createClient(off("high_error_rate"));
-    const loud = await createClient();
+    // failed_authentication off on both: its alert would flush on its own, leaving no flush to wait for.
+    const noAuthAlert = { failed_authentication: { enabled: false } };
+    const quiet = await createClient({ alert_settings: { ...noAuthAlert, high_error_rate: { enabled: false } } });
+    const loud = await createClient({ alert_settings: noAuthAlert });
     await objectFailures(quiet.id, 20);
     await objectFailures(loud.id, 20);
     expect(await flushAndList(quiet.id, "high_error_rate")).toEqual([]);
