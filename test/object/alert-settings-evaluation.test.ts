@@ -194,3 +194,38 @@ describe("settings survive a restart of the object", () => {
     expect(await flushAndList(c.id, "rate_limit_approaching")).toEqual([]);
   });
 });
+
+describe("failed authentications stored before the per-second counts", () => {
+  it("a row of the earlier format (one time per failure) still counts after a restart: 4 stored, 1 more → one", async () => {
+    const c = await createClient();
+    await runInDurableObject(authority(c.id), (_i, state) => {
+      const t = Date.now();
+      state.storage.sql.exec(
+        "INSERT OR REPLACE INTO recent_failure_list (id, times) VALUES (1, ?)",
+        JSON.stringify([t - 3000, t - 2000, t - 1000, t]),
+      );
+    });
+    await abortAllDurableObjects();
+    await objectFailures(c.id, 1);
+    const alerts = await flushAndList(c.id, "failed_authentication");
+    expect(alerts.map((a) => a.details.failed_authentications)).toEqual([5]);
+  });
+});
+
+describe("a client row the object stored before alert settings existed", () => {
+  it("is read with the defaults: 9 of 10 admitted → rate_limit_approaching; a due secret → a reminder", async () => {
+    const c = await createClient({ rate_limit: 10 });
+    await runInDurableObject(authority(c.id), (_i, state) => {
+      const [stored] = state.storage.sql.exec<{ row: string }>("SELECT row FROM client_state WHERE id = 1").toArray();
+      const { alertSettings: _dropped, ...older } = JSON.parse(stored!.row);
+      state.storage.sql.exec("UPDATE client_state SET row = ? WHERE id = 1", JSON.stringify(older));
+    });
+    await abortAllDurableObjects();
+    await admitted(c.id, c.secret, 8);
+    expect(await flushAndList(c.id, "rate_limit_approaching")).toEqual([]);
+    await admitted(c.id, c.secret, 1);
+    expect(await flushAndList(c.id, "rate_limit_approaching")).toHaveLength(1);
+    await cronAt(c.id, Date.parse(c.client.rotation_due_at) + DAY_MS);
+    expect(await alertsOf(c.id, "secret_rotation_due")).toHaveLength(1);
+  });
+});
