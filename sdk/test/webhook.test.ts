@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { NafsiError, verifyWebhook } from "../src/index.js";
+import { verifyWebhook } from "../src/index.js";
+import { refusal } from "./refusal.js";
 
 const SECRET = "whsec_test_secret";
 const NOW = Date.UTC(2026, 0, 28, 12);
@@ -18,16 +19,6 @@ const body = JSON.stringify(alert);
 const sign = (t: number, raw: string, secret = SECRET) =>
   `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${raw}`).digest("hex")}`;
 const now = () => NOW;
-
-async function refusal(promise: Promise<unknown>): Promise<NafsiError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(NafsiError);
-  expect(error).toMatchObject({ code: "invalid_signature" });
-  return error as NafsiError;
-}
 
 describe("verifyWebhook", () => {
   it("resolves with the parsed alert for a valid signature (string or bytes)", async () => {

@@ -15,6 +15,7 @@ export function presentClient(row: ClientRow, env: Env): z.infer<typeof ClientSc
     retention_days: row.retentionDays,
     region: row.region,
     organization_id: row.organizationId,
+    alert_settings: row.alertSettings,
     status: row.status,
     secret_last_four: row.secretLastFour,
     created_at: iso(row.createdAt),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { batchVerdicts, checkCredential, type CredentialProof } from "./admission";
+import { DEFAULT_ALERT_SETTINGS } from "./alert-settings";
 import type { ClientRecord } from "./records";
 
 const hex = (c: string) => c.repeat(64);
@@ -25,6 +26,7 @@ const client: ClientRecord = {
   revokedAt: null,
   region: null,
   organizationId: "org_default",
+  alertSettings: DEFAULT_ALERT_SETTINGS,
 };
 const secret = (h: string): CredentialProof => ({ kind: "secret", secretHash: h });
 

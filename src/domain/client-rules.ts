@@ -2,6 +2,12 @@
  * The client lifecycle as pure functions over a D1 row: what a change may do, and what it
  * produces. The client's Durable Object applies them; nothing here touches storage.
  */
+import {
+  type AlertSettingsPatch,
+  alertSettingsChanges,
+  applyAlertSettings,
+  completeAlertSettings,
+} from "./alert-settings";
 import type { Environment } from "./credentials";
 import type { ClientRecord, LocationHint } from "./records";
 import { timingSafeEqualHex } from "./hash";
@@ -24,6 +30,8 @@ export interface ClientPatch {
   rate_limit?: number;
   retention_days?: number;
   status?: "active" | "inactive";
+  /** Only the types and fields it names change. */
+  alert_settings?: AlertSettingsPatch;
 }
 
 export function checkLimits(
@@ -57,6 +65,8 @@ export function newClientRow(
     retention_days?: number;
     region?: LocationHint | null;
     organizationId: string;
+    /** What it does not name takes the defaults. */
+    alert_settings?: AlertSettingsPatch;
   },
   secret: NewSecret,
   now: number,
@@ -83,6 +93,7 @@ export function newClientRow(
     revokedAt: null,
     region: input.region ?? null,
     organizationId: input.organizationId,
+    alertSettings: completeAlertSettings(input.alert_settings),
   });
 }
 
@@ -98,13 +109,17 @@ export function patchClient(row: ClientRecord, patch: ClientPatch, now: number):
     rateLimit: patch.rate_limit ?? row.rateLimit,
     retentionDays: patch.retention_days ?? row.retentionDays,
     status: patch.status ?? row.status,
+    alertSettings: patch.alert_settings
+      ? applyAlertSettings(row.alertSettings, patch.alert_settings)
+      : row.alertSettings,
   };
   // A PATCH that changes nothing returns the very same row: no write, no audit entry, same updated_at.
   const unchanged =
     next.name === row.name &&
     next.rateLimit === row.rateLimit &&
     next.retentionDays === row.retentionDays &&
-    next.status === row.status;
+    next.status === row.status &&
+    Object.keys(alertSettingsChanges(row.alertSettings, next.alertSettings)).length === 0;
   return accept(unchanged ? row : { ...row, ...next, updatedAt: now });
 }
 

@@ -3,6 +3,7 @@
  * checks at compile time that both stay identical), declared here so that the domain depends on
  * nothing but lib. Times are epoch milliseconds.
  */
+import type { AlertSettings } from "./alert-settings";
 import type { Environment } from "./credentials";
 
 export type ClientStatus = "active" | "inactive" | "revoked";
@@ -34,6 +35,8 @@ export interface ClientRecord {
   region: LocationHint | null;
   /** The organization the client belongs to; fixed at creation. */
   organizationId: string;
+  /** Which alerts the client raises, and at which thresholds (every type and field present). */
+  alertSettings: AlertSettings;
 }
 
 export interface WorkflowRecord {

@@ -51,7 +51,8 @@ export const patchHook =
   (result: HookResult, c: Context): undefined => {
     if (result.success) return undefined;
     for (const issue of result.error.issues) {
-      if (issue.code !== "unrecognized_keys") continue;
+      // Only the body's own keys: a nested object (alert_settings) has no immutable fields.
+      if (issue.code !== "unrecognized_keys" || issue.path.length > 0) continue;
       const field = issue.keys.find((k) => immutable.includes(k));
       if (field !== undefined) {
         throw new ApiError("immutable_field", `${field} cannot be changed.`, { extra: { field } });

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { FAILED_AUTH_CODES, batchVerdicts } from "../domain/admission";
+import { DEFAULT_ALERT_SETTINGS } from "../domain/alert-settings";
 import type { ClientPatch, NewSecret } from "../domain/client-rules";
 import { type Clock, clockNow } from "../lib/clock";
 import type { Outcome } from "../lib/result";
@@ -234,6 +235,7 @@ export class ClientAuthority extends DurableObject<Env> {
       outbox,
       ledger,
       () => this.state.client?.id ?? "",
+      () => this.state.client?.alertSettings ?? DEFAULT_ALERT_SETTINGS,
       () => this.flusher.schedule(true),
       now,
     );

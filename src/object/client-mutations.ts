@@ -5,6 +5,7 @@
  * half-applied change and two admin calls cannot interleave.
  */
 import { eq } from "drizzle-orm";
+import { alertSettingsChanges } from "../domain/alert-settings";
 import { type ClientPatch, type NewSecret, patchClient, regenerateSecret, revokeClient } from "../domain/client-rules";
 import { type Outcome, accept, refuse } from "../lib/result";
 import { database } from "../storage/database";
@@ -35,6 +36,7 @@ export class ClientMutations {
       rate_limit: row.rateLimit,
       retention_days: row.retentionDays,
       region: row.region,
+      alert_settings: row.alertSettings,
     };
     const entry = auditEntry(
       audit,
@@ -69,12 +71,16 @@ export class ClientMutations {
       "client.update",
       (row, now) => patchClient(row, patch, now),
       (before, after) => ({
-        changes: changes(before, after, {
-          name: "name",
-          rate_limit: "rateLimit",
-          retention_days: "retentionDays",
-          status: "status",
-        }),
+        changes: {
+          ...changes(before, after, {
+            name: "name",
+            rate_limit: "rateLimit",
+            retention_days: "retentionDays",
+            status: "status",
+          }),
+          // Field by field, so the entry says which threshold moved rather than repeating all five types.
+          ...alertSettingsChanges(before.alertSettings, after.alertSettings),
+        },
       }),
     );
   }

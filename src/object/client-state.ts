@@ -9,6 +9,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { WorkflowState } from "../domain/admission";
+import { completeAlertSettings } from "../domain/alert-settings";
 import { DEFAULT_ORGANIZATION_ID } from "../domain/organization-rules";
 import { primaryDatabase } from "../storage/database";
 import { type ClientRow, type WorkflowRow, clients, workflows } from "../storage/schema";
@@ -25,10 +26,15 @@ export function workflowState(row: WorkflowRow): WorkflowState {
 /**
  * A row this object stored before organizations existed has no organizationId. Such a client was
  * created before the migration that introduced them, which put every existing client in
- * org_default, and a client never changes organization: so that is its organization.
+ * org_default, and a client never changes organization: so that is its organization. Likewise a
+ * row stored before alert settings existed has none: the migration gave such clients the defaults.
  */
-function withOrganization(row: ClientRow): ClientRow {
-  return row.organizationId === undefined ? { ...row, organizationId: DEFAULT_ORGANIZATION_ID } : row;
+function completed(row: ClientRow): ClientRow {
+  return {
+    ...row,
+    organizationId: row.organizationId ?? DEFAULT_ORGANIZATION_ID,
+    alertSettings: completeAlertSettings(row.alertSettings),
+  };
 }
 
 export class ClientState {
@@ -48,7 +54,7 @@ export class ClientState {
     if (tables.length === 0) return;
     this.tablesReady = true;
     const stored = sql.exec<{ row: string }>("SELECT row FROM client_state WHERE id = 1").toArray()[0];
-    if (stored) this.client = withOrganization(JSON.parse(stored.row) as ClientRow);
+    if (stored) this.client = completed(JSON.parse(stored.row) as ClientRow);
     for (const w of sql.exec<{ id: string; state: string }>("SELECT id, state FROM workflow_state")) {
       this.workflows.set(w.id, JSON.parse(w.state) as WorkflowState);
     }

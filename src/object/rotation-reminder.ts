@@ -25,7 +25,8 @@ export class RotationReminder {
   /** True when a reminder was raised now. */
   async remind(clientId: string, maxAgeDays: number): Promise<boolean> {
     const row = await this.state.load(clientId);
-    if (!row) return false;
+    // A disabled reminder raises nothing and leaves no trace: enabled again, a due secret is reminded of at once.
+    if (!row || !row.alertSettings.secret_rotation_due.enabled) return false;
     const now = this.now();
     const last = this.lastReminder(row.secretVersion);
     if (!rotationReminderDue(row, maxAgeDays, last, now)) return false;

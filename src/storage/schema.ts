@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from "../domain/alert-settings";
 import { type ClientRecord, LOCATION_HINTS, type UsageHour, type WorkflowRecord } from "../domain/records";
 
 /**
@@ -55,6 +56,15 @@ export const clients = sqliteTable(
      * referencing column with a non-NULL default while foreign keys are enforced (as on D1).
      */
     organizationId: text("organization_id").notNull().default("org_default"),
+    /**
+     * Every type and field, as the client's Durable Object evaluates them. The column's default (the
+     * contract's defaults) is what the migration gives every existing client; the gateway always
+     * writes it explicitly.
+     */
+    alertSettings: text("alert_settings", { mode: "json" })
+      .$type<AlertSettings>()
+      .notNull()
+      .default(sql.raw(`'${JSON.stringify(DEFAULT_ALERT_SETTINGS)}'`)),
   },
   (t) => [
     index("clients_created_idx").on(t.createdAt, t.id),

@@ -4,7 +4,7 @@
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { manualClock } from "../support/clock";
+import { admitted, flushAndList, midHour, objectFailures } from "../support/alerts";
 import { FLUSH_INTERVAL_MS } from "../../src/object/flusher";
 import {
   alertsOf,
@@ -13,7 +13,6 @@ import {
   appWithEnv,
   createClient,
   EDGE_BATCH_SETTLE_MS,
-  flushUsage,
   patchClient,
   sleep,
   unrelatedSecret,
@@ -24,37 +23,10 @@ import {
 
 const HOUR_MS = 3_600_000;
 
-/** Flushes (the alarm must have been pending: the check below is not vacuous) and lists the client's alerts of a type. */
-async function flushAndList(clientId: string, type: string, settleMs = 100): Promise<any[]> {
-  await sleep(settleMs);
-  expect(await flushUsage(clientId)).toBe(true);
-  return alertsOf(clientId, type);
-}
-
-async function admitted(clientId: string, secret: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) expect(await statusOf(withSecret(clientId, secret))).toBe(200);
-}
-
-/** Failed authentications the client's object decides (a well-formed secret that is not the client's). */
-async function objectFailures(clientId: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) expect(await statusOf(withSecret(clientId, await unrelatedSecret()))).toBe(401);
-}
-
 /**
  * Moves the client's last alert of `type` back by more than an hour (as if an hour had passed),
  * then restarts the objects so the in-memory mirror of alert_last is read again from storage.
  */
-/**
- * The object's clock, stopped in the middle of an hour, so a test's traffic shares one hour bucket.
- * Never in the past: the flush alarm is set on this clock, and a past alarm would fire on its own.
- */
-function midHour(clientId: string) {
-  const now = Date.now();
-  let at = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS / 2;
-  if (at < now + 60_000) at += HOUR_MS;
-  return manualClock(clientId, at);
-}
-
 const anHourLater = async (clientId: string, type: string) => {
   await runInDurableObject(authority(clientId), (_i, state) => {
     state.storage.sql.exec("UPDATE alert_last SET at = at - ? WHERE type = ?", HOUR_MS + 1, type);

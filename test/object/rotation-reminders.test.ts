@@ -4,9 +4,7 @@
  * at most once a week per client until the secret is regenerated. Time is injected: the cron's
  * scheduledTime and the client's Durable Object clock move together, nothing sleeps.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
 import { runRotationReminders } from "../../src/object/rotation-sweep";
 import { ms } from "../support/admin";
 import {
@@ -19,21 +17,10 @@ import {
   expectError,
   regenerateSecret,
 } from "../support/helpers";
+import { cronAt } from "../support/alerts";
 import { setObjectClock } from "../support/clock";
 
 const DAY = 86_400_000;
-
-/** The daily cron at `t`, through the Worker's scheduled handler (purge and reminders), with the object's clock at `t`. */
-async function cronAt(clientId: string, t: number, overrides: Record<string, unknown> = {}): Promise<void> {
-  await setObjectClock(clientId, t);
-  const ctx = createExecutionContext();
-  await worker.scheduled(
-    createScheduledController({ scheduledTime: new Date(t), cron: "17 3 * * *" }),
-    { ...env, ...overrides } as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-}
 
 const reminders = (clientId: string) => alertsOf(clientId, "secret_rotation_due");
 

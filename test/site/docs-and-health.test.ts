@@ -128,6 +128,7 @@ describe("GET /openapi.json", () => {
     const body = (path: string, method: string) =>
       resolve(doc.paths[path][method].requestBody.content["application/json"].schema);
     expect(Object.keys(body("/admin/clients", "post").properties).sort()).toEqual([
+      "alert_settings",
       "environment",
       "name",
       "organization_id",
@@ -136,11 +137,26 @@ describe("GET /openapi.json", () => {
       "retention_days",
     ]);
     expect(Object.keys(body("/admin/clients/{client_id}", "patch").properties).sort()).toEqual([
+      "alert_settings",
       "name",
       "rate_limit",
       "retention_days",
       "status",
     ]);
+    // The settings' ranges are in the document, as the routes validate them.
+    const settings = resolve(body("/admin/clients/{client_id}", "patch").properties.alert_settings);
+    expect(Object.keys(settings.properties).sort()).toEqual([
+      "failed_authentication",
+      "high_error_rate",
+      "rate_limit_approaching",
+      "secret_rotation_due",
+      "unusual_usage",
+    ]);
+    expect(settings.properties.rate_limit_approaching.properties.threshold_percent).toMatchObject({
+      minimum: 50,
+      maximum: 100,
+    });
+    expect(settings.properties.unusual_usage.properties.factor).toMatchObject({ minimum: 1.5, maximum: 100 });
     const regen = body("/admin/clients/{client_id}/regenerate-secret", "post").properties.grace_period_seconds;
     expect(regen).toMatchObject({ minimum: 0, maximum: 604800 });
     expect(doc.paths["/admin/clients"].post.responses).toHaveProperty("201");

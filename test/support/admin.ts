@@ -24,7 +24,17 @@ export const CLIENT_FIELDS = [
   "previous_secret_expires_at",
   "revoked_at",
   "rotation_due_at",
+  "alert_settings",
 ].sort();
+
+/** The five configurable alert types with their fields (secret_leaked has no setting). */
+const ALERT_SETTING_FIELDS: Record<string, string[]> = {
+  rate_limit_approaching: ["enabled", "threshold_percent"],
+  high_error_rate: ["enabled", "min_requests", "threshold_percent"],
+  failed_authentication: ["enabled", "threshold"],
+  unusual_usage: ["enabled", "factor", "min_requests"],
+  secret_rotation_due: ["enabled"],
+};
 
 const TIME_FIELDS = [
   "created_at",
@@ -58,6 +68,11 @@ export function expectClientShape(client: any): void {
   expect(client.created_at).not.toBeNull();
   expect(client.rotation_due_at).toMatch(ISO_UTC);
   expect(client.updated_at).not.toBeNull();
+  expect(Object.keys(client.alert_settings).sort()).toEqual(Object.keys(ALERT_SETTING_FIELDS).sort());
+  for (const [type, fields] of Object.entries(ALERT_SETTING_FIELDS)) {
+    expect(Object.keys(client.alert_settings[type]).sort(), type).toEqual(fields);
+    expect(typeof client.alert_settings[type].enabled, type).toBe("boolean");
+  }
 }
 
 /** A data-plane call with a secret, to see whether the gateway takes it. */

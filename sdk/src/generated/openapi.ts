@@ -62,6 +62,59 @@ export interface Schemas {
     alerts: Schemas["Alert"][];
     next_cursor: string | null;
   };
+  /** Which alerts the client raises and at which thresholds. secret_leaked is always on. */
+  AlertSettings: {
+    /** Share of the rate limit used inside one window (threshold_percent 50..100). */
+    rate_limit_approaching: {
+      enabled: boolean;
+      threshold_percent: number;
+    };
+    /** Share of unsuccessful requests in the last 5 minutes, once there are min_requests (threshold_percent 1..100, min_requests 1..100000). */
+    high_error_rate: {
+      enabled: boolean;
+      threshold_percent: number;
+      min_requests: number;
+    };
+    /** Failed authentications within a minute (threshold 1..10000). */
+    failed_authentication: {
+      enabled: boolean;
+      threshold: number;
+    };
+    /** The last hour's requests over factor × the trailing 7-day hourly mean, and at least min_requests (factor 1.5..100, min_requests 1..100000). */
+    unusual_usage: {
+      enabled: boolean;
+      factor: number;
+      min_requests: number;
+    };
+    /** The daily reminder that the client's secret is past its maximum age. */
+    secret_rotation_due: {
+      enabled: boolean;
+    };
+  };
+  /** Any of the alert types, each with any of its fields; what is not named keeps its value (on create: the default). */
+  AlertSettingsInput: {
+    rate_limit_approaching?: {
+      enabled?: boolean;
+      threshold_percent?: number;
+    };
+    high_error_rate?: {
+      enabled?: boolean;
+      threshold_percent?: number;
+      min_requests?: number;
+    };
+    failed_authentication?: {
+      enabled?: boolean;
+      threshold?: number;
+    };
+    unusual_usage?: {
+      enabled?: boolean;
+      factor?: number;
+      min_requests?: number;
+    };
+    secret_rotation_due?: {
+      enabled?: boolean;
+    };
+  };
   AuditEntry: {
     id: string;
     at: string | null;
@@ -88,6 +141,7 @@ export interface Schemas {
     region: "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me" | null;
     /** Fixed at creation. */
     organization_id: string;
+    alert_settings: Schemas["AlertSettings"];
     status: "active" | "inactive" | "revoked";
     secret_last_four: string;
     created_at: string | null;
@@ -144,6 +198,7 @@ export interface Schemas {
     region?: "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me" | null;
     /** The organization the client belongs to (fixed). A token bound to an organization creates in its own; an unbound token's default is `org_default`. */
     organization_id?: string;
+    alert_settings?: Schemas["AlertSettingsInput"];
   };
   CreateOrganization: {
     name: string;
@@ -203,6 +258,7 @@ export interface Schemas {
     retention_days?: number;
     /** Revoking has its own call. */
     status?: "active" | "inactive";
+    alert_settings?: Schemas["AlertSettingsInput"];
   };
   PatchOrganization: {
     name?: string;

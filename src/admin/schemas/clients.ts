@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_RATE_LIMIT } from "../../domain/client-rules";
 import { LOCATION_HINTS } from "../../domain/records";
+import { AlertSettingsInput, AlertSettingsSchema } from "./alert-settings";
 import { Cursor, IsoTime, Limit, OrganizationId, text } from "./common";
 
 const Name = text().trim().min(1).max(200).openapi({ example: "Production iOS App" });
@@ -31,6 +32,7 @@ export const ClientSchema = z
     retention_days: z.number().int(),
     region: Region,
     organization_id: z.string().openapi({ example: "org_default", description: "Fixed at creation." }),
+    alert_settings: AlertSettingsSchema,
     status: z.enum(["active", "inactive", "revoked"]),
     secret_last_four: z.string(),
     created_at: IsoTime,
@@ -63,6 +65,7 @@ export const CreateClientBody = z
       description:
         "The organization the client belongs to (fixed). A token bound to an organization creates in its own; an unbound token's default is `org_default`.",
     }),
+    alert_settings: AlertSettingsInput.optional(),
   })
   .openapi("CreateClient");
 
@@ -85,6 +88,7 @@ export const PatchClientBody = z
     rate_limit: RateLimit.optional(),
     retention_days: RetentionDays.optional(),
     status: z.enum(["active", "inactive"]).optional().openapi({ description: "Revoking has its own call." }),
+    alert_settings: AlertSettingsInput.optional(),
   })
   .openapi("PatchClient");
 

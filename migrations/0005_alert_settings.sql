@@ -1,0 +1,1 @@
+ALTER TABLE `clients` ADD `alert_settings` text DEFAULT '{"rate_limit_approaching":{"enabled":true,"threshold_percent":90},"high_error_rate":{"enabled":true,"threshold_percent":5,"min_requests":20},"failed_authentication":{"enabled":true,"threshold":5},"unusual_usage":{"enabled":true,"factor":3,"min_requests":100},"secret_rotation_due":{"enabled":true}}' NOT NULL;
