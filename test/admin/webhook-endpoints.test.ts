@@ -346,3 +346,27 @@ describe("permission and scope", () => {
     expect(list.body.endpoints.map((e: any) => e.id)).toEqual([made.endpoint.id]);
   });
 });
+
+describe("idempotent requests", () => {
+  it("a replayed create or rotate-secret is 409 secret_already_shown naming the endpoint, and makes nothing", async () => {
+    const body = { url: hookUrl("idempotent"), events: ["*"] };
+    const headers = { "Idempotency-Key": crypto.randomUUID() };
+    const first = await admin("POST", "/admin/webhook-endpoints", body, headers);
+    expect(first.status).toBe(201);
+    const { endpoint } = (await first.json()) as any;
+    const replay = await expectError(
+      await admin("POST", "/admin/webhook-endpoints", body, headers),
+      409,
+      "secret_already_shown",
+    );
+    expect(replay.resource_id).toBe(endpoint.id);
+    const rotateKey = { "Idempotency-Key": crypto.randomUUID() };
+    const path = `/admin/webhook-endpoints/${endpoint.id}/rotate-secret`;
+    expect((await admin("POST", path, undefined, rotateKey)).status).toBe(200);
+    const { secret_last_four } = (await adminJson("GET", `/admin/webhook-endpoints/${endpoint.id}`)).body.endpoint;
+    await expectError(await admin("POST", path, undefined, rotateKey), 409, "secret_already_shown");
+    expect((await adminJson("GET", `/admin/webhook-endpoints/${endpoint.id}`)).body.endpoint.secret_last_four).toBe(
+      secret_last_four,
+    );
+  });
+});

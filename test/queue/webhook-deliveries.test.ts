@@ -16,6 +16,7 @@ import { ATTEMPT_TIMEOUT_MS } from "../../src/domain/webhook-rules";
 import { DAY_MS, HOUR_MS } from "../../src/lib/time";
 import { ManualClock, withIsolateClock } from "../support/clock";
 import { adminJson, createClient, flushUsage, sleep, statusOf, withSecret } from "../support/helpers";
+import { newScanningKey, report, reported } from "../support/leaks";
 import {
   consume,
   createEndpoint,
@@ -267,5 +268,20 @@ describe("alerts become events", () => {
     expect(await received(otherKey)).toEqual([]);
     expect(await received(key)).toHaveLength(1);
     void env;
+  });
+});
+
+describe("a leaked secret", () => {
+  it("becomes a secret_leaked event for the endpoints that want it, without the secret", async () => {
+    const client = await createClient();
+    const key = crypto.randomUUID();
+    const { secret } = await createEndpoint({ url: hookUrl(key), events: ["secret_leaked"], client_ids: [client.id] });
+    const res = await report(await newScanningKey(), [reported(client.secret)]);
+    expect(res.status).toBe(200);
+    await flushUsage(client.id);
+    const [got] = await waitForReceived(key);
+    const payload: any = new Webhook(secret).verify(got!.body, got!.headers);
+    expect(payload).toMatchObject({ type: "secret_leaked", data: { client_id: client.id, type: "secret_leaked" } });
+    expect(got!.body).not.toContain(client.secret);
   });
 });
