@@ -3,6 +3,7 @@
  * settings and webhook endpoints"). Pure: the queue consumer applies them.
  */
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time";
+import type { AlertType } from "./alert-rules";
 
 export const WEBHOOK_EVENT_TYPES = [
   "rate_limit_approaching",
@@ -14,6 +15,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "webhook.test",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+// Every alert type is an event type: an alert type added without its event fails to compile here.
+export const everyAlertIsAnEvent: [Exclude<AlertType, WebhookEventType>] extends [never] ? true : false = true;
 export const ALL_EVENTS = "*";
 
 /** The waits after attempts 1..7 fail (Standard Webhooks' suggested schedule); attempt 8 is the last. */
