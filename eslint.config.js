@@ -73,6 +73,7 @@ const layers = [
     rules: forbid(
       "The Durable Object never imports the edge, the admin API or the pages.",
       room("partners"),
+      room("queue"),
       ENTRY,
       room("edge"),
       room("admin"),
@@ -80,10 +81,25 @@ const layers = [
     ),
   },
   {
+    // The webhook delivery queue's consumer: runs in the Worker's queue() handler, beside the
+    // routes, and reads and writes only through storage.
+    files: ["src/queue/**/*.ts"],
+    rules: forbid(
+      "The queue consumer imports only storage, domain and lib.",
+      room("partners"),
+      ENTRY,
+      room("edge"),
+      room("admin"),
+      room("site"),
+      room("object"),
+    ),
+  },
+  {
     files: ["src/storage/**/*.ts"],
     rules: forbid(
       "Storage imports only domain and lib.",
       room("partners"),
+      room("queue"),
       ENTRY,
       room("edge"),
       room("admin"),
@@ -96,6 +112,7 @@ const layers = [
     rules: forbid(
       "The domain is pure: it imports nothing of ours but lib.",
       room("partners"),
+      room("queue"),
       ENTRY,
       room("edge"),
       room("admin"),
@@ -109,6 +126,7 @@ const layers = [
     rules: forbid(
       "lib is the bottom layer: it imports nothing of ours.",
       room("partners"),
+      room("queue"),
       ENTRY,
       room("edge"),
       room("admin"),

@@ -15,7 +15,9 @@ type ListKey =
   | "GET /admin/alerts"
   | "GET /admin/audit-log"
   | "GET /admin/tokens"
-  | "GET /admin/organizations";
+  | "GET /admin/organizations"
+  | "GET /admin/webhook-endpoints"
+  | "GET /admin/webhook-endpoints/{endpoint_id}/deliveries";
 /** The list's query without the cursor, which the iterator manages. */
 type ListQuery<K extends ListKey> = Omit<NonNullable<Query<K>>, "cursor">;
 /** One page's query: the list's, with the `cursor` of the previous page's `next_cursor`. */
@@ -108,6 +110,35 @@ export class NafsiAdmin {
   };
 
   /**
+   * Webhook endpoints (Standard Webhooks): the secret is in the answers of `create` and
+   * `rotateSecret` only. `deliveries` iterates an endpoint's deliveries, newest first.
+   */
+  readonly webhookEndpoints = {
+    create: (body: Body<"POST /admin/webhook-endpoints">) => this.#call("POST /admin/webhook-endpoints", {}, body),
+    list: (query: ListQuery<"GET /admin/webhook-endpoints"> = {}) =>
+      this.#list("GET /admin/webhook-endpoints", "endpoints", query),
+    get: (endpointId: string) => this.#call("GET /admin/webhook-endpoints/{endpoint_id}", { endpoint_id: endpointId }),
+    update: (endpointId: string, body: Body<"PATCH /admin/webhook-endpoints/{endpoint_id}">) =>
+      this.#call("PATCH /admin/webhook-endpoints/{endpoint_id}", { endpoint_id: endpointId }, body),
+    delete: async (endpointId: string): Promise<void> => {
+      await this.#call("DELETE /admin/webhook-endpoints/{endpoint_id}", { endpoint_id: endpointId });
+    },
+    rotateSecret: (endpointId: string) =>
+      this.#call("POST /admin/webhook-endpoints/{endpoint_id}/rotate-secret", { endpoint_id: endpointId }),
+    test: (endpointId: string) =>
+      this.#call("POST /admin/webhook-endpoints/{endpoint_id}/test", { endpoint_id: endpointId }),
+    deliveries: (endpointId: string, query: ListQuery<"GET /admin/webhook-endpoints/{endpoint_id}/deliveries"> = {}) =>
+      this.#list("GET /admin/webhook-endpoints/{endpoint_id}/deliveries", "deliveries", query, {
+        endpoint_id: endpointId,
+      }),
+    retryDelivery: (endpointId: string, deliveryId: string) =>
+      this.#call("POST /admin/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry", {
+        endpoint_id: endpointId,
+        delivery_id: deliveryId,
+      }),
+  };
+
+  /**
    * Usage over every client the token sees (or one organization): the overview, or with
    * `format: "csv"` the export's text (one row per client per day, after a header row).
    */
@@ -171,10 +202,11 @@ export class NafsiAdmin {
     key: K,
     field: F,
     query: QueryValues,
+    params: Params = {},
   ): AsyncGenerator<Item<K, F>, void, undefined> {
     let cursor: string | undefined;
     do {
-      const page = (await this.#call(key, {}, undefined, { ...query, cursor })) as Record<string, unknown>;
+      const page = (await this.#call(key, params, undefined, { ...query, cursor })) as Record<string, unknown>;
       yield* page[field] as Item<K, F>[];
       cursor = (page.next_cursor as string | null) ?? undefined;
     } while (cursor);

@@ -18,5 +18,7 @@ export type {
   Schemas,
   Usage,
   UsageOverview,
+  WebhookDelivery,
+  WebhookEndpoint,
   Workflow,
 } from "./types.js";

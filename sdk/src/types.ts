@@ -58,3 +58,5 @@ export type AdminToken = Answer<"GET /admin/tokens/{token_id}">["token"];
 export type Me = Answer<"GET /admin/me">;
 export type Organization = Answer<"GET /admin/organizations/{organization_id}">["organization"];
 export type UsageOverview = Answer<"GET /admin/usage">;
+export type WebhookEndpoint = Answer<"GET /admin/webhook-endpoints/{endpoint_id}">["endpoint"];
+export type WebhookDelivery = Answer<"POST /admin/webhook-endpoints/{endpoint_id}/test">["delivery"];

@@ -216,3 +216,52 @@ describe("NafsiAdmin: organizations and the usage overview", () => {
     ]);
   });
 });
+
+describe("NafsiAdmin: webhook endpoints", () => {
+  it("webhookEndpoints.* make the contract's nine calls; list and deliveries follow next_cursor", async () => {
+    const endpoint = { id: "whe_1" };
+    const delivery = { id: "whd_1", status: "pending" };
+    const { net, admin: a } = admin([
+      json(201, { endpoint, secret: "whsec_abc" }),
+      json(200, { endpoints: [{ id: "whe_2" }], next_cursor: "c1" }),
+      json(200, { endpoints: [endpoint], next_cursor: null }),
+      json(200, { endpoint }),
+      json(200, { endpoint: { ...endpoint, status: "disabled" } }),
+      json(200, { endpoint, secret: "whsec_def" }),
+      json(202, { delivery }),
+      json(200, { deliveries: [delivery], next_cursor: "d1" }),
+      json(200, { deliveries: [{ id: "whd_0" }], next_cursor: null }),
+      json(202, { delivery }),
+      new Response(null, { status: 204 }),
+    ]);
+    const created = await a.webhookEndpoints.create({ url: "https://hooks.example.com/", events: ["*"] });
+    expect(created.secret).toBe("whsec_abc");
+    const ids: string[] = [];
+    for await (const e of a.webhookEndpoints.list({ limit: 1 })) ids.push(e.id);
+    expect(ids).toEqual(["whe_2", "whe_1"]);
+    await a.webhookEndpoints.get("whe_1");
+    await a.webhookEndpoints.update("whe_1", { status: "disabled" });
+    expect((await a.webhookEndpoints.rotateSecret("whe_1")).secret).toBe("whsec_def");
+    expect((await a.webhookEndpoints.test("whe_1")).delivery.id).toBe("whd_1");
+    const deliveries: string[] = [];
+    for await (const d of a.webhookEndpoints.deliveries("whe_1", { status: "pending" })) deliveries.push(d.id);
+    expect(deliveries).toEqual(["whd_1", "whd_0"]);
+    await a.webhookEndpoints.retryDelivery("whe_1", "whd_1");
+    expect(await a.webhookEndpoints.delete("whe_1")).toBeUndefined();
+    expect(net.sent.map((s) => `${s.method} ${s.url.slice(BASE.length)}`)).toEqual([
+      "POST /admin/webhook-endpoints",
+      "GET /admin/webhook-endpoints?limit=1",
+      "GET /admin/webhook-endpoints?limit=1&cursor=c1",
+      "GET /admin/webhook-endpoints/whe_1",
+      "PATCH /admin/webhook-endpoints/whe_1",
+      "POST /admin/webhook-endpoints/whe_1/rotate-secret",
+      "POST /admin/webhook-endpoints/whe_1/test",
+      "GET /admin/webhook-endpoints/whe_1/deliveries?status=pending",
+      "GET /admin/webhook-endpoints/whe_1/deliveries?status=pending&cursor=d1",
+      "POST /admin/webhook-endpoints/whe_1/deliveries/whd_1/retry",
+      "DELETE /admin/webhook-endpoints/whe_1",
+    ]);
+    expect(net.sent[0]!.body).toEqual({ url: "https://hooks.example.com/", events: ["*"] });
+    expect(net.sent[4]!.body).toEqual({ status: "disabled" });
+  });
+});

@@ -11,6 +11,7 @@ import { observabilityRoutes } from "./routes/observability";
 import { organizationRoutes } from "./routes/organizations";
 import { usageOverviewRoutes } from "./routes/usage-overview";
 import { tokenRoutes } from "./routes/tokens";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 import { workflowRoutes } from "./routes/workflows";
 
 /**
@@ -29,6 +30,7 @@ adminApi.route("/", observabilityRoutes);
 adminApi.route("/", tokenRoutes);
 adminApi.route("/", organizationRoutes);
 adminApi.route("/", usageOverviewRoutes);
+adminApi.route("/", webhookEndpointRoutes);
 
 // A route that declares no permission would be served to every valid token: refuse to start instead.
 const undeclared = undeclaredRoutes(adminApi.routes);

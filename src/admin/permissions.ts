@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   "alerts:read",
   "audit:read",
   "tokens:manage",
+  "webhooks:manage",
   "organizations:manage",
 ] as const;
 

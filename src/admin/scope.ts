@@ -84,3 +84,47 @@ export function organizationCondition(
   const organization = organizationInScope(principal, requested);
   return organization === undefined ? undefined : eq(organizationIdColumn, organization);
 }
+
+/**
+ * Whether the token sees a webhook endpoint: a bound token only its organization's, a token with
+ * client_ids only endpoints limited to clients all within them (endpoints it could have created).
+ */
+export function endpointVisible(
+  principal: Principal,
+  endpoint: { organizationId: string | null; clientIds: string[] | null },
+): boolean {
+  if (principal.organizationId !== null && endpoint.organizationId !== principal.organizationId) return false;
+  if (principal.clientIds === null) return true;
+  return endpoint.clientIds !== null && endpoint.clientIds.every((id) => inScope(principal, id));
+}
+
+/** endpointVisible as the WHERE condition of the endpoint list (same single-parameter rule as above). */
+export function endpointScopeCondition(
+  principal: Principal,
+  organizationIdColumn: SQLiteColumn,
+  clientIdsColumn: SQLiteColumn,
+): SQL | undefined {
+  return and(
+    principal.organizationId === null ? undefined : eq(organizationIdColumn, principal.organizationId),
+    principal.clientIds === null
+      ? undefined
+      : sql`(${clientIdsColumn} IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM json_each(${clientIdsColumn})
+          WHERE value NOT IN (SELECT value FROM json_each(${JSON.stringify(principal.clientIds)}))))`,
+  );
+}
+
+/** 404 unless every one of `clientIds` exists and the token sees it (an endpoint's client_ids). */
+export async function assertClientsInScope(db: D1Database, principal: Principal, clientIds: string[]): Promise<void> {
+  if (!clientIds.every((id) => inScope(principal, id))) throw noSuchClient();
+  const found = await primaryDatabase(db)
+    .select({ id: clients.id })
+    .from(clients)
+    .where(
+      and(
+        sql`${clients.id} IN (SELECT value FROM json_each(${JSON.stringify(clientIds)}))`,
+        principal.organizationId === null ? undefined : eq(clients.organizationId, principal.organizationId),
+      ),
+    );
+  if (found.length !== clientIds.length) throw noSuchClient();
+}

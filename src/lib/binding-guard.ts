@@ -27,6 +27,8 @@ import { describeError, log } from "./log";
  *   10 s: above both, below the 30 s the runtime lets an object block (blockConcurrencyWhile) and
  *   the 30 s a leader's waitUntil carries its followers (src/edge/coalesce.ts).
  * - ASSETS (the console's files): served from the edge's cache; 10 s.
+ * - WEBHOOK_DELIVERIES (the webhook delivery Queue's producer): a send is acknowledged once the
+ *   message is durably stored, typically tens of ms; 5 s, as for KV.
  * A new binding (e.g. a Queue) gets its row here, and with it the same deadline and 503.
  */
 export const BINDING_DEADLINES_MS: Readonly<Record<string, number>> = {
@@ -34,6 +36,7 @@ export const BINDING_DEADLINES_MS: Readonly<Record<string, number>> = {
   TOKEN_CACHE: 5_000,
   CLIENT_AUTHORITY: 10_000,
   ASSETS: 10_000,
+  WEBHOOK_DELIVERIES: 5_000,
 };
 
 /** The deadlines in force: tests shorten them (they never sleep for a production deadline). */

@@ -67,6 +67,7 @@ export class Flusher {
         return;
       }
       await parts.outbox.deliver(this.env(), now);
+      await parts.outbox.publish(this.env(), now);
     }
     // Requests counted while this alarm ran need their flush on time: a webhook's backoff must
     // never postpone it.

@@ -238,6 +238,88 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.actor, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
 
+/**
+ * Managed webhook endpoints (contract "Alert settings and webhook endpoints"). The signing secret
+ * is an HMAC key the gateway must use again, so it cannot be hashed: it is stored encrypted
+ * (src/domain/webhook-secret.ts; docs/storage.md says how and why).
+ */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    url: text("url").notNull(),
+    description: text("description"),
+    /** JSON array of event types, or ["*"]. */
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    /** JSON array of client IDs; null = every client of the endpoint's organization (or every one). */
+    clientIds: text("client_ids", { mode: "json" }).$type<string[] | null>(),
+    status: text("status", { enum: ["enabled", "disabled"] }).notNull(),
+    disabledReason: text("disabled_reason", { enum: ["manual", "failing"] }),
+    /** The organization of the token that created it; null = an operator's endpoint (every organization). */
+    organizationId: text("organization_id"),
+    /** `v1.<base64 IV ‖ AES-GCM ciphertext>` of the secret. */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    secretLastFour: text("secret_last_four").notNull(),
+    /** The secret before the last rotation, encrypted the same way, still signing until the time below. */
+    previousSecretCiphertext: text("previous_secret_ciphertext"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
+    /** When the first of an unbroken run of failed attempts happened; null after a success. */
+    failingSince: integer("failing_since"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("webhook_endpoints_created_idx").on(t.createdAt, t.id),
+    index("webhook_endpoints_organization_created_idx").on(t.organizationId, t.createdAt, t.id),
+  ],
+);
+
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+
+/**
+ * One row per event (an alert, or a test): the exact body every delivery of it sends, so that each
+ * attempt signs the same bytes.
+ */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    /** The client the alert is about; null for webhook.test. */
+    clientId: text("client_id"),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("webhook_events_created_idx").on(t.createdAt)],
+);
+
+/** One row per (event, endpoint): its attempts so far and how the last one went. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    eventType: text("event_type").notNull(),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastAttemptAt: integer("last_attempt_at"),
+    nextAttemptAt: integer("next_attempt_at"),
+    responseStatus: integer("response_status"),
+    error: text("error"),
+  },
+  (t) => [
+    // An event is delivered once per endpoint, however often its fan-out runs.
+    uniqueIndex("webhook_deliveries_event_endpoint_idx").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id),
+    index("webhook_deliveries_endpoint_status_created_idx").on(t.endpointId, t.status, t.createdAt, t.id),
+    index("webhook_deliveries_created_idx").on(t.createdAt),
+  ],
+);
+
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+
 export type AdminTokenRow = typeof adminTokens.$inferSelect;
 
 export type ClientRow = typeof clients.$inferSelect;

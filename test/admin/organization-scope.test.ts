@@ -17,6 +17,7 @@ import {
   expectError,
 } from "../support/helpers";
 import { as, asJson, mintToken } from "../support/tokens";
+import { createEndpoint } from "../support/webhooks";
 
 interface Team {
   id: string;
@@ -29,6 +30,9 @@ interface Team {
   tokens: string[];
   /** Audit entries about the team's first client and its token. */
   audits: string[];
+  /** Webhook endpoints made by the team's token, and a delivery of the first one's test event. */
+  endpoints: string[];
+  deliveries: string[];
 }
 
 interface Sides {
@@ -219,6 +223,57 @@ const TABLE: Record<string, Check> = {
     for (const c of other.clients) expect(csv).not.toContain(c.id);
     await expectError(await as(own.secret, "GET", `/admin/usage?organization_id=${other.id}`), 404, "not_found");
   },
+  "POST /admin/webhook-endpoints": async ({ own, other }) => {
+    const body = { url: "https://webhook.test/hook/org-scope", events: ["*"] };
+    await expectError(
+      await as(own.secret, "POST", "/admin/webhook-endpoints", { ...body, client_ids: [other.clients[0]!.id] }),
+      404,
+      "not_found",
+    );
+    const made = await asJson(own.secret, "POST", "/admin/webhook-endpoints", {
+      ...body,
+      client_ids: [own.clients[0]!.id],
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.endpoint.organization_id).toBe(own.id);
+  },
+  "GET /admin/webhook-endpoints": list(
+    "/admin/webhook-endpoints",
+    "endpoints",
+    (t) => t.endpoints,
+    (e, t) => e.organization_id === t.id,
+  ),
+  "GET /admin/webhook-endpoints/{endpoint_id}": get((t) => `/admin/webhook-endpoints/${t.endpoints[0]}`),
+  "PATCH /admin/webhook-endpoints/{endpoint_id}": change("PATCH", async (t) => [
+    `/admin/webhook-endpoints/${t.endpoints[0]}`,
+    { description: `Renamed ${Math.random()}` },
+    `/admin/webhook-endpoints/${t.endpoints[0]}`,
+  ]),
+  "DELETE /admin/webhook-endpoints/{endpoint_id}": change("DELETE", async (t) => {
+    const victim = await createEndpoint({}, t.secret);
+    return [
+      `/admin/webhook-endpoints/${victim.endpoint.id}`,
+      undefined,
+      `/admin/webhook-endpoints/${victim.endpoint.id}`,
+    ];
+  }),
+  "POST /admin/webhook-endpoints/{endpoint_id}/rotate-secret": change("POST", async (t) => [
+    `/admin/webhook-endpoints/${t.endpoints[1]}/rotate-secret`,
+    undefined,
+    `/admin/webhook-endpoints/${t.endpoints[1]}`,
+  ]),
+  "POST /admin/webhook-endpoints/{endpoint_id}/test": change("POST", async (t) => [
+    `/admin/webhook-endpoints/${t.endpoints[1]}/test`,
+    undefined,
+    `/admin/webhook-endpoints/${t.endpoints[1]}`,
+  ]),
+  "GET /admin/webhook-endpoints/{endpoint_id}/deliveries": get(
+    (t) => `/admin/webhook-endpoints/${t.endpoints[0]}/deliveries`,
+  ),
+  // The delivery's state moves on with the real consumer, so only the 404 and the 2xx are checked.
+  "POST /admin/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry": change("POST", async (t) => [
+    `/admin/webhook-endpoints/${t.endpoints[0]}/deliveries/${t.deliveries[0]}/retry`,
+  ]),
   "POST /admin/organizations": operatorOnly("POST", () => "/admin/organizations", { name: "Escalation" }),
   "GET /admin/organizations": operatorOnly("GET", () => "/admin/organizations"),
   "GET /admin/organizations/{organization_id}": operatorOnly("GET", (t) => `/admin/organizations/${t.id}`),
@@ -262,7 +317,23 @@ async function team(name: string): Promise<Team> {
     audits.push(...log.entries.map((e: any) => e.id));
   }
   expect(audits.length).toBe(2);
-  return { id, secret: bound.secret, clients, workflows, alerts, tokens: [bound.id, child.id], audits };
+  const endpoints = [
+    (await createEndpoint({}, bound.secret)).endpoint.id,
+    (await createEndpoint({}, bound.secret)).endpoint.id,
+  ];
+  const tested = await asJson(bound.secret, "POST", `/admin/webhook-endpoints/${endpoints[0]}/test`);
+  const deliveries = [tested.body.delivery.id];
+  return {
+    id,
+    secret: bound.secret,
+    clients,
+    workflows,
+    alerts,
+    tokens: [bound.id, child.id],
+    audits,
+    endpoints,
+    deliveries,
+  };
 }
 
 let operations: string[];

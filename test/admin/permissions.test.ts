@@ -7,7 +7,8 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { adminRoute, undeclaredRoutes } from "../../src/admin/admin-route";
-import { type CreatedClient, call, createClient, createWorkflow, expectError } from "../support/helpers";
+import { type CreatedClient, adminJson, call, createClient, createWorkflow, expectError } from "../support/helpers";
+import { createEndpoint } from "../support/webhooks";
 import { PERMISSIONS, as, mintToken } from "../support/tokens";
 
 interface Fixtures {
@@ -59,6 +60,42 @@ const REQUESTS: Record<string, (f: Fixtures) => Request | Promise<Request>> = {
     "/admin/organizations/org_default",
     { name: "Default" },
   ],
+  "POST /admin/webhook-endpoints": () => [
+    "POST",
+    "/admin/webhook-endpoints",
+    { url: "https://webhook.test/hook/permissions", events: ["*"] },
+  ],
+  "GET /admin/webhook-endpoints": () => ["GET", "/admin/webhook-endpoints"],
+  "GET /admin/webhook-endpoints/{endpoint_id}": async () => [
+    "GET",
+    `/admin/webhook-endpoints/${(await createEndpoint()).endpoint.id}`,
+  ],
+  "PATCH /admin/webhook-endpoints/{endpoint_id}": async () => [
+    "PATCH",
+    `/admin/webhook-endpoints/${(await createEndpoint()).endpoint.id}`,
+    { description: "Renamed" },
+  ],
+  "DELETE /admin/webhook-endpoints/{endpoint_id}": async () => [
+    "DELETE",
+    `/admin/webhook-endpoints/${(await createEndpoint()).endpoint.id}`,
+  ],
+  "POST /admin/webhook-endpoints/{endpoint_id}/rotate-secret": async () => [
+    "POST",
+    `/admin/webhook-endpoints/${(await createEndpoint()).endpoint.id}/rotate-secret`,
+  ],
+  "POST /admin/webhook-endpoints/{endpoint_id}/test": async () => [
+    "POST",
+    `/admin/webhook-endpoints/${(await createEndpoint()).endpoint.id}/test`,
+  ],
+  "GET /admin/webhook-endpoints/{endpoint_id}/deliveries": async () => [
+    "GET",
+    `/admin/webhook-endpoints/${(await createEndpoint()).endpoint.id}/deliveries`,
+  ],
+  "POST /admin/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry": async () => {
+    const { endpoint } = await createEndpoint();
+    const { body } = await adminJson("POST", `/admin/webhook-endpoints/${endpoint.id}/test`);
+    return ["POST", `/admin/webhook-endpoints/${endpoint.id}/deliveries/${body.delivery.id}/retry`];
+  },
 };
 
 /** The contract's permission for each call ("authenticated": any valid token). */
@@ -86,6 +123,15 @@ const CONTRACT: Record<string, string> = {
   "GET /admin/organizations": "organizations:manage",
   "GET /admin/organizations/{organization_id}": "organizations:manage",
   "PATCH /admin/organizations/{organization_id}": "organizations:manage",
+  "POST /admin/webhook-endpoints": "webhooks:manage",
+  "GET /admin/webhook-endpoints": "webhooks:manage",
+  "GET /admin/webhook-endpoints/{endpoint_id}": "webhooks:manage",
+  "PATCH /admin/webhook-endpoints/{endpoint_id}": "webhooks:manage",
+  "DELETE /admin/webhook-endpoints/{endpoint_id}": "webhooks:manage",
+  "POST /admin/webhook-endpoints/{endpoint_id}/rotate-secret": "webhooks:manage",
+  "POST /admin/webhook-endpoints/{endpoint_id}/test": "webhooks:manage",
+  "GET /admin/webhook-endpoints/{endpoint_id}/deliveries": "webhooks:manage",
+  "POST /admin/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry": "webhooks:manage",
 };
 
 const VALID_PERMISSIONS = [...PERMISSIONS, "authenticated"];

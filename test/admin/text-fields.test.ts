@@ -29,6 +29,7 @@ const BAD: [string, string][] = [
 interface Fixture {
   client: { id: string; secret: string };
   workflowId: string;
+  endpointId: string;
 }
 
 interface TextField {
@@ -177,6 +178,54 @@ const FIELDS: TextField[] = [
     body: (_f, bad) => ({ name: `Team ${bad}` }),
     detail: "name",
   },
+  {
+    method: "POST",
+    route: "/admin/webhook-endpoints",
+    field: "url",
+    path: () => "/admin/webhook-endpoints",
+    body: (_f, bad) => ({ url: `https://hooks.example.com/${bad}`, events: ["*"] }),
+    detail: "url",
+  },
+  {
+    method: "POST",
+    route: "/admin/webhook-endpoints",
+    field: "description",
+    path: () => "/admin/webhook-endpoints",
+    body: (_f, bad) => ({ url: "https://hooks.example.com/", description: `Pager ${bad}`, events: ["*"] }),
+    detail: "description",
+  },
+  {
+    method: "POST",
+    route: "/admin/webhook-endpoints",
+    field: "client_ids",
+    path: () => "/admin/webhook-endpoints",
+    body: (f, bad) => ({ url: "https://hooks.example.com/", client_ids: [f.client.id + bad], events: ["*"] }),
+    detail: "client_ids.0",
+  },
+  {
+    method: "PATCH",
+    route: "/admin/webhook-endpoints/{endpoint_id}",
+    field: "url",
+    path: (f) => `/admin/webhook-endpoints/${f.endpointId}`,
+    body: (_f, bad) => ({ url: `https://hooks.example.com/${bad}` }),
+    detail: "url",
+  },
+  {
+    method: "PATCH",
+    route: "/admin/webhook-endpoints/{endpoint_id}",
+    field: "description",
+    path: (f) => `/admin/webhook-endpoints/${f.endpointId}`,
+    body: (_f, bad) => ({ description: `Pager ${bad}` }),
+    detail: "description",
+  },
+  {
+    method: "PATCH",
+    route: "/admin/webhook-endpoints/{endpoint_id}",
+    field: "client_ids",
+    path: (f) => `/admin/webhook-endpoints/${f.endpointId}`,
+    body: (f, bad) => ({ client_ids: [f.client.id + bad] }),
+    detail: "client_ids.0",
+  },
 ];
 
 /** What a refused call must leave as it was: clients, workflows and the audit log, whole. */
@@ -219,7 +268,11 @@ describe("text fields of admin bodies", () => {
   beforeAll(async () => {
     const client = await createClient({ name: "Owner" });
     const workflow = await createWorkflow(client, { name: "Flow", allowed_origins: [ORIGIN] });
-    fixture = { client, workflowId: workflow.id };
+    const endpoint = await adminJson("POST", "/admin/webhook-endpoints", {
+      url: "https://hooks.example.com/text-fields",
+      events: ["*"],
+    });
+    fixture = { client, workflowId: workflow.id, endpointId: endpoint.body.endpoint.id };
   });
 
   it("this file covers every string field of every request body in /openapi.json", async () => {

@@ -14,6 +14,7 @@ import { BINDING_DEADLINES_MS, bindingDeadlines } from "../../src/lib/binding-gu
 import { tokenKey } from "../../src/storage/token-cache";
 import { keyDocument, newScanningKey, reported, signedRequest } from "../support/leaks";
 import { mintToken } from "../support/tokens";
+import { createEndpoint, deliveriesOf } from "../support/webhooks";
 import {
   ADMIN_TOKEN,
   type CreatedClient,
@@ -154,12 +155,18 @@ const BINDINGS = {
     deadline: "ASSETS",
     env: (fault: Fault) => ({ ASSETS: wrapped(env.ASSETS, (m) => m === "fetch", fault, "ASSETS") }),
   },
+  WEBHOOK_DELIVERIES: {
+    deadline: "WEBHOOK_DELIVERIES",
+    env: (fault: Fault) => ({
+      WEBHOOK_DELIVERIES: wrapped(env.WEBHOOK_DELIVERIES, (m) => m === "send" || m === "sendBatch", fault, "Queue"),
+    }),
+  },
 } as const;
 
 type Binding = keyof typeof BINDINGS;
 
 /** The bindings of wrangler.toml: a new one (a Queue) joins here, in BINDINGS and in the guard's table. */
-const WRANGLER_BINDINGS = ["DB", "TOKEN_CACHE", "CLIENT_AUTHORITY", "ASSETS"] as const;
+const WRANGLER_BINDINGS = ["DB", "TOKEN_CACHE", "CLIENT_AUTHORITY", "ASSETS", "WEBHOOK_DELIVERIES"] as const;
 
 /** Every binding faulty at once (routes that must not depend on any). */
 const allBindings = (fault: Fault): Record<string, unknown> =>
@@ -447,6 +454,20 @@ const ROWS: Row[] = [
       kept: async (g) => expect(await alertsOf(g.client.id, "secret_leaked")).toEqual([]),
     })),
   ),
+
+  // ---- the webhook delivery queue: a call that must enqueue is 503 and leaves no delivery -------
+  ...FAULTS.flatMap((fault): Row[] => [
+    {
+      binding: "WEBHOOK_DELIVERIES",
+      fault,
+      route: "POST /admin/webhook-endpoints/{endpoint_id}/test",
+      given: async () => ({ endpoint: (await createEndpoint()).endpoint }),
+      request: (g) => [`/admin/webhook-endpoints/${g.endpoint.id}/test`, json("POST")],
+      status: 503,
+      code: "service_unavailable",
+      kept: async (g) => expect(await deliveriesOf(g.endpoint.id)).toEqual([]),
+    },
+  ]),
 
   // ---- pages: no binding, or 503 for the console's files ------------------------------------
   ...FAULTS.flatMap((fault): Row[] => [

@@ -6,7 +6,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { purgeExpired } from "../../src/storage/purge";
+import { purgeExpired, purgeWebhookDeliveries } from "../../src/storage/purge";
 import { createClient, env, patchClient, sleep } from "../support/helpers";
 
 const DAY = 86_400_000;
@@ -173,5 +173,33 @@ describe("retention purge", () => {
     const result = await purgeExpired(env.DB, NOW);
     expect(result.usage_hourly).toBe(1203);
     expect(await keys("usage_hourly", c.id)).toEqual([...recent.kept.usage_hourly].sort());
+  });
+});
+
+describe("webhook deliveries and events", () => {
+  it("are deleted after 30 days, whatever the client's retention; younger ones stay", async () => {
+    const rows = [
+      ["old", NOW - 30 * DAY - HOUR],
+      ["young", NOW - 30 * DAY + HOUR],
+    ] as const;
+    for (const [name, at] of rows) {
+      await env.DB.batch([
+        env.DB.prepare(
+          "INSERT INTO webhook_events (id, type, client_id, body, created_at) VALUES (?1, 'webhook.test', NULL, '{}', ?2)",
+        ).bind(`evt_purge_${name}`, at),
+        env.DB.prepare(
+          `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_type, status, attempts, created_at)
+           VALUES (?1, ?2, 'whe_purge', 'webhook.test', 'succeeded', 1, ?3)`,
+        ).bind(`whd_purge_${name}`, `evt_purge_${name}`, at),
+      ]);
+    }
+    const deleted = await purgeWebhookDeliveries(env.DB, NOW);
+    expect(deleted).toBe(1);
+    const left = async (table: string) =>
+      (
+        await env.DB.prepare(`SELECT id FROM ${table} WHERE id LIKE '%_purge_%' ORDER BY id`).all<{ id: string }>()
+      ).results.map((r) => r.id);
+    expect(await left("webhook_deliveries")).toEqual(["whd_purge_young"]);
+    expect(await left("webhook_events")).toEqual(["evt_purge_young"]);
   });
 });

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   "alerts:read",
   "audit:read",
   "tokens:manage",
+  "webhooks:manage",
   "organizations:manage",
 ] as const;
 

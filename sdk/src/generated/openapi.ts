@@ -177,6 +177,7 @@ export interface Schemas {
       | "alerts:read"
       | "audit:read"
       | "tokens:manage"
+      | "webhooks:manage"
       | "organizations:manage"
       | "*"
     )[];
@@ -206,6 +207,24 @@ export interface Schemas {
     max_rate_limit?: number;
     /** Default 50. */
     max_clients?: number;
+  };
+  CreateWebhookEndpoint: {
+    /** https:// (or http://localhost:<port> / http://127.0.0.1:<port> for development), at most 2048 characters; no credentials; no IP literal in a private, loopback, link-local or unique-local range. */
+    url: string;
+    description?: string | null;
+    /** Event types (`rate_limit_approaching`, `high_error_rate`, `failed_authentication`, `unusual_usage`, `secret_rotation_due`, `secret_leaked`, `webhook.test`), or `["*"]` for all. */
+    events: (
+      | "rate_limit_approaching"
+      | "high_error_rate"
+      | "failed_authentication"
+      | "unusual_usage"
+      | "secret_rotation_due"
+      | "secret_leaked"
+      | "webhook.test"
+      | "*"
+    )[];
+    /** Only events about these clients; null = every client the creator sees. */
+    client_ids?: string[] | null;
   };
   CreateWorkflow: {
     client_id: string;
@@ -266,6 +285,25 @@ export interface Schemas {
     max_rate_limit?: number;
     /** Most clients that are not revoked (1..10000). */
     max_clients?: number;
+  };
+  PatchWebhookEndpoint: {
+    /** https:// (or http://localhost:<port> / http://127.0.0.1:<port> for development), at most 2048 characters; no credentials; no IP literal in a private, loopback, link-local or unique-local range. */
+    url?: string;
+    description?: string | null;
+    /** Event types (`rate_limit_approaching`, `high_error_rate`, `failed_authentication`, `unusual_usage`, `secret_rotation_due`, `secret_leaked`, `webhook.test`), or `["*"]` for all. */
+    events?: (
+      | "rate_limit_approaching"
+      | "high_error_rate"
+      | "failed_authentication"
+      | "unusual_usage"
+      | "secret_rotation_due"
+      | "secret_leaked"
+      | "webhook.test"
+      | "*"
+    )[];
+    /** Only events about these clients; null = every client the creator sees. */
+    client_ids?: string[] | null;
+    status?: "enabled" | "disabled";
   };
   PatchWorkflow: {
     name?: string;
@@ -339,6 +377,51 @@ export interface Schemas {
       successful_requests: number;
       units_consumed: number;
     }[];
+  };
+  WebhookDelivery: {
+    id: string;
+    /** Sent as `webhook-id`, the same on every attempt. */
+    event_id: string;
+    event_type: string;
+    status: "pending" | "succeeded" | "failed";
+    attempts: number;
+    created_at: string | null;
+    last_attempt_at: string | null;
+    next_attempt_at: string | null;
+    response_status: number | null;
+    error: string | null;
+  };
+  WebhookDeliveryEnvelope: {
+    delivery: Schemas["WebhookDelivery"];
+  };
+  WebhookDeliveryList: {
+    deliveries: Schemas["WebhookDelivery"][];
+    next_cursor: string | null;
+  };
+  WebhookEndpoint: {
+    id: string;
+    url: string;
+    description: string | null;
+    events: string[];
+    client_ids: string[] | null;
+    status: "enabled" | "disabled";
+    disabled_reason: "manual" | "failing" | null;
+    organization_id: string | null;
+    secret_last_four: string;
+    created_at: string | null;
+    updated_at: string | null;
+  };
+  WebhookEndpointEnvelope: {
+    endpoint: Schemas["WebhookEndpoint"];
+  };
+  WebhookEndpointList: {
+    endpoints: Schemas["WebhookEndpoint"][];
+    next_cursor: string | null;
+  };
+  WebhookEndpointWithSecret: {
+    endpoint: Schemas["WebhookEndpoint"];
+    /** `whsec_` + base64 of 32 random bytes; shown only in this answer. */
+    secret: string;
   };
   Workflow: {
     id: string;
@@ -571,6 +654,71 @@ export interface Operations {
     };
     body: never;
     response: Schemas["UsageOverview"];
+  };
+  /** List webhook endpoints, newest first */
+  "GET /admin/webhook-endpoints": {
+    query: {
+      /** Page size (1..100). */
+      limit?: number;
+      /** next_cursor of the previous page. */
+      cursor?: string;
+    };
+    body: never;
+    response: Schemas["WebhookEndpointList"];
+  };
+  /** Create a webhook endpoint */
+  "POST /admin/webhook-endpoints": {
+    query: never;
+    body: Schemas["CreateWebhookEndpoint"];
+    response: Schemas["WebhookEndpointWithSecret"];
+  };
+  /** Get a webhook endpoint */
+  "GET /admin/webhook-endpoints/{endpoint_id}": {
+    query: never;
+    body: never;
+    response: Schemas["WebhookEndpointEnvelope"];
+  };
+  /** Change a webhook endpoint, or disable and re-enable it */
+  "PATCH /admin/webhook-endpoints/{endpoint_id}": {
+    query: never;
+    body: Schemas["PatchWebhookEndpoint"];
+    response: Schemas["WebhookEndpointEnvelope"];
+  };
+  /** Delete a webhook endpoint and its deliveries */
+  "DELETE /admin/webhook-endpoints/{endpoint_id}": {
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** Rotate a webhook endpoint's signing secret */
+  "POST /admin/webhook-endpoints/{endpoint_id}/rotate-secret": {
+    query: never;
+    body: never;
+    response: Schemas["WebhookEndpointWithSecret"];
+  };
+  /** Send a webhook.test event to the endpoint */
+  "POST /admin/webhook-endpoints/{endpoint_id}/test": {
+    query: never;
+    body: never;
+    response: Schemas["WebhookDeliveryEnvelope"];
+  };
+  /** List an endpoint's deliveries, newest first (kept 30 days) */
+  "GET /admin/webhook-endpoints/{endpoint_id}/deliveries": {
+    query: {
+      status?: "pending" | "succeeded" | "failed";
+      /** Page size (1..100). */
+      limit?: number;
+      /** next_cursor of the previous page. */
+      cursor?: string;
+    };
+    body: never;
+    response: Schemas["WebhookDeliveryList"];
+  };
+  /** Try a delivery again now */
+  "POST /admin/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry": {
+    query: never;
+    body: never;
+    response: Schemas["WebhookDeliveryEnvelope"];
   };
   /** GitHub secret scanning partner endpoint */
   "POST /leaks/github": {
