@@ -39,7 +39,9 @@ export const ROLES: { name: string; permissions: (grantable: string[]) => string
   {
     name: "Security",
     permissions: (g) =>
-      g.filter((p) => /^clients:(read|rotate|revoke)$|^(workflows|alerts|audit):read$|^tokens:manage$/.test(p)),
+      g.filter((p) =>
+        /^clients:(read|rotate|revoke)$|^(workflows|alerts|audit):read$|^(tokens|webhooks):manage$/.test(p),
+      ),
   },
   { name: "Owner", permissions: (g) => g },
 ];
