@@ -9,6 +9,7 @@ import { MoreButton } from "../ui/more-button";
 import { OrganizationFilter, useOrganizations } from "../ui/organization-filter";
 import { usePaged } from "../ui/paged";
 import { Empty, ErrorMessage, Loading } from "../ui/status";
+import { AlertSettings } from "./client-alert-settings";
 import { CreateClient } from "./client-create";
 import { EditClient } from "./client-edit";
 import { RegenerateSecret } from "./client-regenerate";
@@ -16,6 +17,7 @@ import { RegenerateSecret } from "./client-regenerate";
 type Open =
   | { kind: "create" }
   | { kind: "edit"; client: Client }
+  | { kind: "alerts"; client: Client }
   | { kind: "regenerate"; client: Client }
   | { kind: "revoke"; client: Client }
   | null;
@@ -38,6 +40,14 @@ export function ClientsPage(props: { me: Me }) {
   // Creating needs clients:write on every client: a token scoped to some clients cannot create.
   const mayCreate = can(me, "clients:write") && me.client_ids === null;
   const close = () => setOpen(null);
+  // Said once a dialog that changes nothing visible in the table has saved (read out: role=status).
+  const [notice, setNotice] = useState<string | null>(null);
+  /** A dialog saved `client`: the table shows it as it now is, and the dialog closes. */
+  const saved = (client: Client, message: string | null = null) => {
+    list.replace(client);
+    close();
+    setNotice(message);
+  };
 
   return (
     <section aria-labelledby="page-title">
@@ -55,6 +65,11 @@ export function ClientsPage(props: { me: Me }) {
         </div>
       </div>
       <ErrorMessage error={list.error} />
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
       {list.items.length > 0 ? (
         <ListTable caption="API clients, newest first" columns={COLUMNS}>
           {list.items.map((client) => (
@@ -72,6 +87,18 @@ export function ClientsPage(props: { me: Me }) {
                   {client.status !== "revoked" && can(me, "clients:write") ? (
                     <button type="button" class="secondary" onClick={() => setOpen({ kind: "edit", client })}>
                       Edit
+                    </button>
+                  ) : null}
+                  {client.status !== "revoked" && can(me, "clients:write") ? (
+                    <button
+                      type="button"
+                      class="secondary"
+                      onClick={() => {
+                        setNotice(null);
+                        setOpen({ kind: "alerts", client });
+                      }}
+                    >
+                      Alert Settings
                     </button>
                   ) : null}
                   {client.status !== "revoked" && can(me, "clients:rotate") ? (
@@ -107,12 +134,11 @@ export function ClientsPage(props: { me: Me }) {
       {open?.kind === "create" ? (
         <CreateClient onCreated={() => list.reload()} onClose={close} />
       ) : open?.kind === "edit" ? (
-        <EditClient
+        <EditClient client={open.client} onSaved={(client) => saved(client)} onClose={close} />
+      ) : open?.kind === "alerts" ? (
+        <AlertSettings
           client={open.client}
-          onSaved={(client) => {
-            list.replace(client);
-            close();
-          }}
+          onSaved={(client) => saved(client, `Alert settings of ${client.name} saved.`)}
           onClose={close}
         />
       ) : open?.kind === "regenerate" ? (

@@ -14,7 +14,12 @@ interface Common {
 
 type Control =
   | { kind?: "text" | "password"; maxLength?: number; autocomplete?: string; spellcheck?: boolean }
-  | { kind: "number"; min: number; max: number }
+  | {
+      kind: "number";
+      min: number;
+      max: number;
+      /** A decimal step (e.g. 0.1); whole numbers by default. */ step?: number;
+    }
   | { kind: "textarea"; rows: number }
   | { kind: "select"; options: { value: string; label: string }[] };
 
@@ -62,9 +67,10 @@ export function Field(props: FieldProps) {
       <input
         {...common}
         type="number"
-        inputMode="numeric"
+        inputMode={props.step && !Number.isInteger(props.step) ? "decimal" : "numeric"}
         min={props.min}
         max={props.max}
+        step={props.step}
         value={props.value}
         onInput={(e: Event) => props.onValue(valueOf(e))}
       />
@@ -96,3 +102,26 @@ export function Field(props: FieldProps) {
     </>
   );
 }
+
+/**
+ * One labelled checkbox: the label wraps it, so its accessible name is the label. `describedBy`
+ * ties it to a line of text elsewhere (e.g. under the legend it stands in).
+ */
+export const Check = (props: {
+  label: string;
+  name: string;
+  checked: boolean;
+  onChecked: (checked: boolean) => void;
+  describedBy?: string;
+}) => (
+  <label class="check">
+    <input
+      type="checkbox"
+      name={props.name}
+      checked={props.checked}
+      aria-describedby={props.describedBy}
+      onChange={(e: Event) => props.onChecked((e.target as HTMLInputElement).checked)}
+    />
+    {props.label}
+  </label>
+);
