@@ -19,7 +19,7 @@ import { configRefusal } from "../lib/config-refusal";
 import type { BaseEnv } from "../lib/context";
 import { ApiError } from "../lib/errors";
 import { log } from "../lib/log";
-import { json, errorResponses } from "../lib/openapi";
+import { errorResponses, json, wireCodes } from "../lib/openapi";
 import type { AuditContext, LeakLabel } from "../object/protocol";
 import { authorityFor } from "../object/stub";
 import { clientsBySecretHash } from "../storage/secret-index";
@@ -37,6 +37,8 @@ const CONCURRENCY = 8;
 const invalidSignature = (message: string) => new ApiError("invalid_signature", message);
 
 export const leakRoutes = new OpenAPIHono<BaseEnv>();
+
+const LEAK_ERRORS = ["invalid_request", "invalid_signature", "payload_too_large", "service_unavailable"] as const;
 
 leakRoutes.openAPIRegistry.registerPath({
   method: "post",
@@ -56,7 +58,8 @@ leakRoutes.openAPIRegistry.registerPath({
       required: true,
     },
   },
-  responses: { 200: json(LeakFeedback, "One label per reported token"), ...errorResponses(400, 401, 413, 503) },
+  responses: { 200: json(LeakFeedback, "One label per reported token"), ...errorResponses(LEAK_ERRORS) },
+  "x-error-codes": wireCodes(LEAK_ERRORS),
 });
 
 leakRoutes.post("/leaks/github", async (c) => {

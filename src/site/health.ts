@@ -30,6 +30,8 @@ export function healthRoutes(checks: readonly SettingCheck[] = []) {
       path: "/healthz",
       tags: ["Health"],
       summary: "Health check (no credentials)",
+      // Its 503 is a health answer, not an error body.
+      "x-error-codes": [],
       description:
         "200 when the gateway is fully configured; otherwise 503 naming (never showing) each required secret that is unset or unusable and each invalid variable.",
       responses: {

@@ -41,14 +41,10 @@ import {
   RegenerateBody,
   RegeneratedSecret,
 } from "../schemas/clients";
-import { ErrorSchema, errorResponses, json } from "../schemas/common";
+import { json } from "../schemas/common";
 
 const tags = ["Clients"];
 const regenerateHint = (id: string) => `To get a new one, regenerate it: POST /admin/clients/${id}/regenerate-secret.`;
-const PLAN_OR_FORBIDDEN = json(
-  ErrorSchema,
-  "Forbidden: `forbidden` (the admin token lacks the permission named in `missing_permission`, or the call is outside its scope), or `plan_limit_exceeded` (the organization's `limit` and its `max`; the gateway's operator can raise it)",
-);
 
 async function hashNewSecret(secret: string) {
   return { hash: await sha256Hex(secret), lastFour: lastFour(secret) };
@@ -60,6 +56,7 @@ clientRoutes.openapi(
   adminRoute("clients:write", {
     method: "post",
     path: "/admin/clients",
+    errors: ["not_found", "plan_limit_exceeded", "sandbox_rate_limit_fixed", "secret_already_shown"],
     tags,
     summary: "Create an API client",
     description:
@@ -67,8 +64,6 @@ clientRoutes.openapi(
     request: { body: { content: { "application/json": { schema: CreateClientBody } }, required: true } },
     responses: {
       201: json(ClientWithSecret, "Created; the secret is shown once"),
-      403: PLAN_OR_FORBIDDEN,
-      ...errorResponses(400, 401, 404),
     },
   }),
   async (c) => {
@@ -110,10 +105,11 @@ clientRoutes.openapi(
   adminRoute("clients:read", {
     method: "get",
     path: "/admin/clients",
+    errors: ["not_found"],
     tags,
     summary: "List API clients, newest first",
     request: { query: ListClientsQuery },
-    responses: { 200: json(ClientList, "A page of clients"), ...errorResponses(400, 401) },
+    responses: { 200: json(ClientList, "A page of clients") },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -140,10 +136,11 @@ clientRoutes.openapi(
 const getClient = adminRoute("clients:read", {
   method: "get",
   path: "/admin/clients/{client_id}",
+  errors: ["not_found"],
   tags,
   summary: "Get an API client",
   request: { params: ClientIdParam },
-  responses: { 200: json(ClientEnvelope, "The client"), ...errorResponses(401, 404) },
+  responses: { 200: json(ClientEnvelope, "The client") },
 });
 
 clientRoutes.openapi(getClient, async (c) => {
@@ -158,6 +155,13 @@ clientRoutes.openapi(
   adminRoute("clients:write", {
     method: "patch",
     path: "/admin/clients/{client_id}",
+    errors: [
+      "immutable_field",
+      "sandbox_rate_limit_fixed",
+      "plan_limit_exceeded",
+      "not_found",
+      "client_revoked_conflict",
+    ],
     tags,
     summary: "Edit a client's name, rate limit, retention or status (active/inactive)",
     description:
@@ -168,8 +172,6 @@ clientRoutes.openapi(
     },
     responses: {
       200: json(ClientEnvelope, "The updated client"),
-      403: PLAN_OR_FORBIDDEN,
-      ...errorResponses(400, 401, 404, 409),
     },
   }),
   async (c) => {
@@ -186,12 +188,13 @@ clientRoutes.openapi(
   adminRoute("clients:rotate", {
     method: "post",
     path: "/admin/clients/{client_id}/regenerate-secret",
+    errors: ["not_found", "client_revoked_conflict", "secret_already_shown"],
     tags,
     summary: "Regenerate a client's secret",
     description:
       "Returns the new secret once. With grace_period_seconds the old secret and workflows minted from it keep working until previous_secret_expires_at; a second regeneration ends an earlier grace period at once.",
     request: { params: ClientIdParam, body: { content: { "application/json": { schema: RegenerateBody } } } },
-    responses: { 200: json(RegeneratedSecret, "The new secret, shown once"), ...errorResponses(400, 401, 404, 409) },
+    responses: { 200: json(RegeneratedSecret, "The new secret, shown once") },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
@@ -213,11 +216,12 @@ clientRoutes.openapi(
   adminRoute("clients:revoke", {
     method: "post",
     path: "/admin/clients/{client_id}/revoke",
+    errors: ["not_found"],
     tags,
     summary: "Revoke a client, permanently",
     description: "All its workflows become inactive. Revoking a revoked client answers 200 with it unchanged.",
     request: { params: ClientIdParam },
-    responses: { 200: json(ClientEnvelope, "The revoked client"), ...errorResponses(401, 404) },
+    responses: { 200: json(ClientEnvelope, "The revoked client") },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");

@@ -10,7 +10,7 @@ import { clockNow } from "../../lib/clock";
 import { iso } from "../../lib/time";
 import { validationHook } from "../../lib/validation";
 import { ClientIdParam } from "../schemas/clients";
-import { errorResponses, json } from "../schemas/common";
+import { json } from "../schemas/common";
 import { AlertList, AlertsQuery, AuditList, AuditQuery, UsageQuery, UsageSchema } from "../schemas/observability";
 import { usageReport } from "../../domain/usage-report";
 import { HOUR_MS, floorTo } from "../../lib/time";
@@ -21,11 +21,12 @@ observabilityRoutes.openapi(
   adminRoute("usage:read", {
     method: "get",
     path: "/admin/clients/{client_id}/usage",
+    errors: ["not_found"],
     tags: ["Usage"],
     summary: "A client's usage statistics",
     description: "Figures lag real traffic by at most 60 s. Retained for the client's retention_days.",
     request: { params: ClientIdParam, query: UsageQuery },
-    responses: { 200: json(UsageSchema, "Usage over the last `days` days"), ...errorResponses(400, 401, 404) },
+    responses: { 200: json(UsageSchema, "Usage over the last `days` days") },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
@@ -48,10 +49,11 @@ observabilityRoutes.openapi(
   adminRoute("alerts:read", {
     method: "get",
     path: "/admin/alerts",
+    errors: [],
     tags: ["Alerts"],
     summary: "Alerts, newest first",
     request: { query: AlertsQuery },
-    responses: { 200: json(AlertList, "A page of alerts"), ...errorResponses(400, 401) },
+    responses: { 200: json(AlertList, "A page of alerts") },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -91,12 +93,13 @@ observabilityRoutes.openapi(
   adminRoute("audit:read", {
     method: "get",
     path: "/admin/audit-log",
+    errors: ["not_found"],
     tags: ["Audit"],
     summary: "Audit log of management changes, newest first",
     description:
       "Every management call that changed something: who (`actor`: \"bootstrap\" for ADMIN_TOKEN, otherwise the admin token's id), what, when, from which IP. Never a secret, hash or token. A client-scoped token sees only its own clients' entries (not those about admin tokens); a token bound to an organization only that organization's.",
     request: { query: AuditQuery },
-    responses: { 200: json(AuditList, "A page of audit entries"), ...errorResponses(400, 401) },
+    responses: { 200: json(AuditList, "A page of audit entries") },
   }),
   async (c) => {
     const q = c.req.valid("query");

@@ -12,7 +12,6 @@ import { validationHook } from "../../lib/validation";
 import { adminRoute } from "../admin-route";
 import type { AdminEnv } from "../context";
 import { noSuchOrganization, organizationCondition, scopeCondition } from "../scope";
-import { errorResponses } from "../schemas/common";
 import { USAGE_CSV_COLUMNS, UsageCsv, UsageOverviewQuery, UsageOverviewSchema } from "../schemas/usage-overview";
 
 export const usageOverviewRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
@@ -24,6 +23,7 @@ usageOverviewRoutes.openapi(
   adminRoute("usage:read", {
     method: "get",
     path: "/admin/usage",
+    errors: ["not_found"],
     tags: ["Usage"],
     summary: "Usage over every client the token sees, as JSON or as a CSV export",
     description:
@@ -34,7 +34,6 @@ usageOverviewRoutes.openapi(
         description: "The overview (JSON) or the export (CSV)",
         content: { "application/json": { schema: UsageOverviewSchema }, "text/csv": { schema: UsageCsv } },
       },
-      ...errorResponses(400, 401, 404),
     },
   }),
   async (c) => {

@@ -14,7 +14,7 @@ import { workflows } from "../../storage/schema";
 import { ApiError } from "../../lib/errors";
 import { unwrap } from "../../lib/result";
 import { patchHook, validationHook } from "../../lib/validation";
-import { errorResponses, json } from "../schemas/common";
+import { json } from "../schemas/common";
 import {
   CreateWorkflowBody,
   IMMUTABLE_WORKFLOW_FIELDS,
@@ -37,12 +37,13 @@ workflowRoutes.openapi(
   adminRoute("workflows:write", {
     method: "post",
     path: "/admin/workflows",
+    errors: ["not_found", "invalid_client_secret", "client_revoked_conflict", "client_inactive_conflict"],
     tags,
     summary: "Create a workflow (mints its refresh token from the client's current secret)",
     description:
       "Frontend SDKs then authenticate with X-Client-ID + X-Workflow-ID; the secret never reaches the browser. The refresh token is never returned.",
     request: { body: { content: { "application/json": { schema: CreateWorkflowBody } }, required: true } },
-    responses: { 201: json(WorkflowEnvelope, "The workflow"), ...errorResponses(400, 401, 404, 409) },
+    responses: { 201: json(WorkflowEnvelope, "The workflow") },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -70,10 +71,11 @@ workflowRoutes.openapi(
   adminRoute("workflows:read", {
     method: "get",
     path: "/admin/workflows",
+    errors: [],
     tags,
     summary: "List workflows, newest first",
     request: { query: ListWorkflowsQuery },
-    responses: { 200: json(WorkflowList, "A page of workflows"), ...errorResponses(400, 401) },
+    responses: { 200: json(WorkflowList, "A page of workflows") },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -99,10 +101,11 @@ workflowRoutes.openapi(
   adminRoute("workflows:read", {
     method: "get",
     path: "/admin/workflows/{workflow_id}",
+    errors: ["not_found"],
     tags,
     summary: "Get a workflow",
     request: { params: WorkflowIdParam },
-    responses: { 200: json(WorkflowEnvelope, "The workflow"), ...errorResponses(401, 404) },
+    responses: { 200: json(WorkflowEnvelope, "The workflow") },
   }),
   async (c) => {
     const { workflow_id } = c.req.valid("param");
@@ -116,6 +119,13 @@ workflowRoutes.openapi(
   adminRoute("workflows:write", {
     method: "patch",
     path: "/admin/workflows/{workflow_id}",
+    errors: [
+      "immutable_field",
+      "not_found",
+      "invalid_client_secret",
+      "client_revoked_conflict",
+      "client_inactive_conflict",
+    ],
     tags,
     summary: "Edit a workflow's name, status or allowed origins, or re-key it",
     description:
@@ -124,7 +134,7 @@ workflowRoutes.openapi(
       params: WorkflowIdParam,
       body: { content: { "application/json": { schema: PatchWorkflowBody } }, required: true },
     },
-    responses: { 200: json(WorkflowEnvelope, "The updated workflow"), ...errorResponses(400, 401, 404, 409) },
+    responses: { 200: json(WorkflowEnvelope, "The updated workflow") },
   }),
   async (c) => {
     const { workflow_id } = c.req.valid("param");
