@@ -10,12 +10,9 @@ export const ErrorSchema = z
       details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
       retry_after: z.number().int().optional(),
       request_id: z.string().optional(),
-      resource_id: z
-        .string()
-        .optional()
-        .openapi({
-          description: "On a 409 `secret_already_shown`: the ID of the object the first answer created or changed.",
-        }),
+      resource_id: z.string().optional().openapi({
+        description: "On a 409 `secret_already_shown`: the ID of the object the first answer created or changed.",
+      }),
       missing_permission: z
         .string()
         .optional()
@@ -137,3 +134,9 @@ function exampleMessage(code: ErrorCode): string {
   const meaning = MEANING[code].replace(/ \(.*?\)/g, "").replace(/`/g, "");
   return meaning.charAt(0).toUpperCase() + meaning.slice(1) + ".";
 }
+
+/** A JSON request body with the example that the operation's example request sends. */
+export const jsonRequest = <T extends z.ZodTypeAny>(schema: T, example: z.input<T>, required = true) => ({
+  content: { "application/json": { schema, example } },
+  required,
+});

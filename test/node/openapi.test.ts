@@ -100,4 +100,16 @@ describe("/openapi.json", () => {
       expect(op["x-error-codes"], key).toEqual(expect.arrayContaining(["unauthorized", "service_unavailable"]));
     }
   });
+
+  it("shows an example request and a successful answer on every operation of both planes", () => {
+    for (const [key, op] of operations) {
+      expect(op["x-codeSamples"]?.[0]?.source, key).toMatch(/^curl /);
+      const body = op.requestBody?.content["application/json"];
+      if (body) expect(body.example, `${key} request body`).toBeDefined();
+      const [status, success] = Object.entries(op.responses).find(([s]) => s.startsWith("2"))!;
+      const content = success.content ?? {};
+      const example = Object.values(content).find((m) => m.example !== undefined);
+      expect(example, `${key} ${status} example`).toBeDefined();
+    }
+  });
 });

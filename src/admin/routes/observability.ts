@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { EXAMPLE_ALERT, EXAMPLE_AUDIT_ENTRY, EXAMPLE_USAGE } from "../schemas/examples";
 import { adminRoute } from "../admin-route";
 import { assertClientInScope, noSuchClient, organizationCondition, scopeCondition } from "../scope";
 import { and, eq, gte } from "drizzle-orm";
@@ -26,7 +27,7 @@ observabilityRoutes.openapi(
     summary: "A client's usage statistics",
     description: "Figures lag real traffic by at most 60 s. Retained for the client's retention_days.",
     request: { params: ClientIdParam, query: UsageQuery },
-    responses: { 200: json(UsageSchema, "Usage over the last `days` days") },
+    responses: { 200: json(UsageSchema, "Usage over the last `days` days", EXAMPLE_USAGE) },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
@@ -53,7 +54,7 @@ observabilityRoutes.openapi(
     tags: ["Alerts"],
     summary: "Alerts, newest first",
     request: { query: AlertsQuery },
-    responses: { 200: json(AlertList, "A page of alerts") },
+    responses: { 200: json(AlertList, "A page of alerts", { alerts: [EXAMPLE_ALERT], next_cursor: null }) },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -99,7 +100,9 @@ observabilityRoutes.openapi(
     description:
       "Every management call that changed something: who (`actor`: \"bootstrap\" for ADMIN_TOKEN, otherwise the admin token's id), what, when, from which IP. Never a secret, hash or token. A client-scoped token sees only its own clients' entries (not those about admin tokens); a token bound to an organization only that organization's.",
     request: { query: AuditQuery },
-    responses: { 200: json(AuditList, "A page of audit entries") },
+    responses: {
+      200: json(AuditList, "A page of audit entries", { entries: [EXAMPLE_AUDIT_ENTRY], next_cursor: null }),
+    },
   }),
   async (c) => {
     const q = c.req.valid("query");

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { EXAMPLE_ORGANIZATION } from "../schemas/examples";
 import { newOpaqueId } from "../../domain/credentials";
 import { DEFAULT_MAX_CLIENTS, DEFAULT_MAX_RATE_LIMIT } from "../../domain/organization-rules";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
@@ -16,7 +17,7 @@ import { auditContextOf } from "../audit-context";
 import type { AdminEnv } from "../context";
 import { presentOrganization } from "../present-organization";
 import { noSuchOrganization } from "../scope";
-import { json } from "../schemas/common";
+import { json, jsonRequest } from "../schemas/common";
 import {
   CreateOrganizationBody,
   IMMUTABLE_ORGANIZATION_FIELDS,
@@ -41,8 +42,14 @@ organizationRoutes.openapi(
     tags,
     summary: "Create an organization (a customer team) with its plan",
     description: `${OPERATOR_ONLY} Then create its first admin token with \`organization_id\`; the team does the rest.`,
-    request: { body: { content: { "application/json": { schema: CreateOrganizationBody } }, required: true } },
-    responses: { 201: json(OrganizationEnvelope, "The organization") },
+    request: {
+      body: jsonRequest(CreateOrganizationBody, { name: "Acme Payments", max_rate_limit: 1000, max_clients: 100 }),
+    },
+    responses: {
+      201: json(OrganizationEnvelope, "The organization", {
+        organization: { ...EXAMPLE_ORGANIZATION, client_count: 0 },
+      }),
+    },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -69,7 +76,12 @@ organizationRoutes.openapi(
     summary: "List organizations, newest first",
     description: OPERATOR_ONLY,
     request: { query: ListOrganizationsQuery },
-    responses: { 200: json(OrganizationList, "A page of organizations") },
+    responses: {
+      200: json(OrganizationList, "A page of organizations", {
+        organizations: [EXAMPLE_ORGANIZATION],
+        next_cursor: null,
+      }),
+    },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -89,7 +101,7 @@ organizationRoutes.openapi(
     summary: "Get an organization",
     description: OPERATOR_ONLY,
     request: { params: OrganizationIdParam },
-    responses: { 200: json(OrganizationEnvelope, "The organization") },
+    responses: { 200: json(OrganizationEnvelope, "The organization", { organization: EXAMPLE_ORGANIZATION }) },
   }),
   async (c) => {
     const found = await organizationById(c.env.DB, c.req.valid("param").organization_id);
@@ -108,9 +120,13 @@ organizationRoutes.openapi(
     description: `${OPERATOR_ONLY} Lowering a limit changes no existing client; it applies to later creates and changes.`,
     request: {
       params: OrganizationIdParam,
-      body: { content: { "application/json": { schema: PatchOrganizationBody } }, required: true },
+      body: jsonRequest(PatchOrganizationBody, { max_clients: 200 }),
     },
-    responses: { 200: json(OrganizationEnvelope, "The updated organization") },
+    responses: {
+      200: json(OrganizationEnvelope, "The updated organization", {
+        organization: { ...EXAMPLE_ORGANIZATION, max_clients: 200 },
+      }),
+    },
   }),
   async (c) => {
     const patch = c.req.valid("json");

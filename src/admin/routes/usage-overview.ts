@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { EXAMPLE_USAGE_OVERVIEW } from "../schemas/examples";
 import { and } from "drizzle-orm";
 import type { Context } from "hono";
 import { csvRow } from "../../domain/csv";
@@ -32,7 +33,10 @@ usageOverviewRoutes.openapi(
     responses: {
       200: {
         description: "The overview (JSON) or the export (CSV)",
-        content: { "application/json": { schema: UsageOverviewSchema }, "text/csv": { schema: UsageCsv } },
+        content: {
+          "application/json": { schema: UsageOverviewSchema, example: EXAMPLE_USAGE_OVERVIEW },
+          "text/csv": { schema: UsageCsv },
+        },
       },
     },
   }),
