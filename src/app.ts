@@ -43,7 +43,12 @@ export function createApp() {
   app.route("/", leakRoutes);
   app.route("/", dataPlane);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "Management API: `Authorization: Bearer <token>`, the ADMIN_TOKEN or an admin token (`nafsi_admin_…`).",
+  });
   documentDataPlane(app as never);
   // The console's headers: /docs is a page like it, and /openapi.json is what such pages read.
   for (const path of ["/openapi.json", "/docs", DOCS_CSS_PATH]) app.use(path, securityHeaders());
