@@ -1,8 +1,8 @@
 /**
  * Every management route is defined through `adminRoute`, which makes it declare the permission it
  * needs: the route gets the one permission check (its first middleware, before validation), the
- * OpenAPI operation states it (`x-permission`, a line in its description, the 403 answer, and the
- * 503 that every management call can give), and `undeclaredRoutes` finds any /admin route
+ * OpenAPI operation states it (`x-permission`, a line in its description, and the 403 among its
+ * error codes, below), and `undeclaredRoutes` finds any /admin route
  * registered some other way, so that the management API refuses to start (and the suite fails)
  * rather than serve a call that nobody checks.
  */
@@ -100,7 +100,9 @@ function curlSample(config: RouteConfig): { lang: string; label: string; source:
  * own handler can give (`errors`: not_found, immutable_field, …). The codes of the middleware in
  * front of it are added here (middlewareErrors), and the error answers, their descriptions and
  * examples are made from the codes: so the document lists what this call can answer and nothing
- * else. test/site/openapi.test.ts checks that every operation declares its codes.
+ * else. A new route states its handler's own refusals in `errors` (`[]` when it has none);
+ * test/node/openapi.test.ts fails on an operation without declared codes, and
+ * test/site/openapi-error-codes.test.ts on a code answered but not declared.
  */
 export function adminRoute<
   P extends string,
