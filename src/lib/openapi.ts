@@ -54,7 +54,7 @@ const MEANING: Record<ErrorCode, string> = {
   origin_not_allowed: "the request's `Origin` is not in the workflow's `allowed_origins`",
   plan_limit_exceeded: "the organization's plan limit (`limit`, `max`) would be exceeded",
   not_found: "no such object, or not one this admin token can see",
-  payload_too_large: "the body is over the limit (64 KiB for the management API)",
+  payload_too_large: "the body is over the limit (64 KiB for the management API, 1 MiB for a leak report)",
   client_revoked_conflict: "the client is revoked and can no longer be changed",
   client_inactive_conflict: "the client is inactive: reactivate it first",
   idempotency_key_mismatch: "the `Idempotency-Key` was used for another method, path or body",
@@ -65,6 +65,30 @@ const MEANING: Record<ErrorCode, string> = {
   internal_error: "an unexpected failure",
   upstream_unavailable: "the upstream did not answer, or not in time",
   service_unavailable: "storage or the client's Durable Object did not answer, or the gateway is not configured",
+};
+
+/** Example bodies as the gateway sends them, where a code's body carries more than its message. */
+const EXAMPLE_BODY: Partial<Record<ErrorCode, Record<string, unknown>>> = {
+  invalid_request: {
+    message: "The request is not valid.",
+    details: [{ field: "rate_limit", message: "Too big: expected number to be <=1000" }],
+  },
+  immutable_field: { message: "environment cannot be changed.", field: "environment" },
+  forbidden: {
+    message: "This admin token does not have the clients:write permission.",
+    missing_permission: "clients:write",
+  },
+  plan_limit_exceeded: {
+    message: "This organization's plan allows at most 100 clients. Ask the gateway's operator for a higher limit.",
+    limit: "max_clients",
+    max: 100,
+  },
+  secret_already_shown: {
+    message:
+      "This request was already processed, and its answer showed a secret: a secret is shown only in the first answer and is not kept. To get a new one, regenerate it: POST /admin/clients/nafsi_live_3Vq0cJm2xWb8PnKf5TzR1a0Nt9Zq/regenerate-secret.",
+    resource_id: "nafsi_live_3Vq0cJm2xWb8PnKf5TzR1a0Nt9Zq",
+  },
+  rate_limit_exceeded: { message: "Rate limit of 100 requests/minute exceeded", retry_after: 42 },
 };
 
 const STATUS_TITLE: Record<number, string> = {
@@ -110,7 +134,10 @@ export function errorResponses(
       const examples = Object.fromEntries(
         these.map((code) => [
           wireCode(code),
-          { summary: MEANING[code], value: { error: { code: wireCode(code), message: exampleMessage(code) } } },
+          {
+            summary: MEANING[code],
+            value: { error: { code: wireCode(code), message: exampleMessage(code), ...EXAMPLE_BODY[code] } },
+          },
         ]),
       );
       const withRetry = these.some((c) => c === "request_in_progress" || c === "service_unavailable");
