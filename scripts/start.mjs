@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: make local secrets if missing, build what the Worker serves (the SDK script and the
 // console), migrate local D1, then `wrangler dev` with any arguments given after `--`. Everything
-// runs against local D1, KV and Durable Objects.
+// runs against local D1, KV and Durable Objects. Each step before wrangler prints one line (its
+// whole output only when it fails), so that what a newcomer reads is what they need: the admin
+// token, then wrangler's "Ready on".
 import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -42,22 +45,64 @@ if (existing === null) {
 }
 if (made.ADMIN_TOKEN) console.log(`Admin token (Authorization: Bearer ...):\n\n  ${made.ADMIN_TOKEN}\n`);
 
-const step = (args, options = {}) => {
-  const result = spawnSync(args[0], args.slice(1), { stdio: ["ignore", "inherit", "inherit"], env, ...options });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+/** Runs a step with its output kept: shown whole if it fails, otherwise left to `summary`. */
+const step = (label, args, summary, options = {}) => {
+  const started = Date.now();
+  const result = spawnSync(args[0], args.slice(1), { encoding: "utf8", env, ...options });
+  if (result.status !== 0) {
+    process.stdout.write(result.stdout ?? "");
+    process.stderr.write(result.stderr ?? "");
+    console.error(`${label} failed.`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`${summary(`${result.stdout}${result.stderr}`)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 };
-step(["npm", "run", "--silent", "build"]);
-step([process.execPath, wrangler, "d1", "migrations", "apply", "DB", "--local"], { env: { ...env, CI: "true" } });
+// Taken before the build: a source saved while it runs is newer, and wrangler rebuilds (build.mjs).
+const builtAt = Date.now();
+step("The build", [process.execPath, "scripts/build.mjs"], () => "Built the SDK script and the admin console.");
+step(
+  "Applying the D1 migrations",
+  [process.execPath, wrangler, "d1", "migrations", "apply", "DB", "--local"],
+  (output) => {
+    const applied = /About to apply (\d+) migration/.exec(output)?.[1];
+    return applied
+      ? `Applied ${applied} migration(s) to the local D1 database.`
+      : "The local D1 database is up to date.";
+  },
+  { env: { ...env, CI: "true" } },
+);
+
+/**
+ * wrangler's lines that say nothing to act on here: its [build] runs, which find the build above
+ * current (scripts/build.mjs; a real edit still shows "The file … changed" and the build's own
+ * lines), and its types check, which compares worker-configuration.d.ts with the Env that
+ * .dev.vars's secrets would make, while `npm run types` makes it without them on purpose
+ * (--env-file=/dev/null: the secrets are typed in src/env.d.ts).
+ */
+const NOISE = [
+  /^\[custom build\] (Running: .*)?$/,
+  /^The file \S+,\S+ changed, restarting build\.\.\.$/,
+  /Your types might be out of date/,
+];
+// eslint-disable-next-line no-control-regex
+const plain = (line) => line.replace(/\x1b\[[0-9;]*m/g, "").trim();
+const pass = (from, to) =>
+  createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => {
+    if (!NOISE.some((pattern) => pattern.test(plain(line)))) to.write(`${line}\n`);
+  });
 
 // wrangler runs workerd as a child of its own: it gets a process group of its own so that a
 // signal to `npm start` ends both, and the port is free again when this process exits.
 const dev = spawn(process.execPath, [wrangler, "dev", ...process.argv.slice(2)], {
   // No stdin: a background process group must not read the terminal (wrangler then skips its
   // interactive shortcuts); Ctrl-C reaches this process, which passes it on.
-  stdio: ["ignore", "inherit", "inherit"],
-  env,
+  stdio: ["ignore", "pipe", "pipe"],
+  // Colours as on a terminal, though its output passes through this process (NOISE).
+  env: { ...env, NAFSI_BUILT_AT: String(builtAt), ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}) },
   detached: true,
 });
+pass(dev.stdout, process.stdout);
+pass(dev.stderr, process.stderr);
 const group = (signal) => {
   try {
     process.kill(-dev.pid, signal);

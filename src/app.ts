@@ -3,6 +3,7 @@ import type { BaseEnv } from "./lib/context";
 import { handleError, handleNotFound } from "./lib/error-handler";
 import { adminApi } from "./admin/api";
 import { dataPlane } from "./edge/pipeline";
+import { documentDataPlane } from "./edge/data-plane-doc";
 import { DOCS_CSS, DOCS_CSS_PATH, renderDocs } from "./site/docs";
 import { healthRoutes } from "./site/health";
 import { sdkScriptRoutes } from "./site/sdk-script";
@@ -42,7 +43,13 @@ export function createApp() {
   app.route("/", leakRoutes);
   app.route("/", dataPlane);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", { type: "http", scheme: "bearer" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminBearer", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "Management API: `Authorization: Bearer <token>`, the ADMIN_TOKEN or an admin token (`nafsi_admin_…`).",
+  });
+  documentDataPlane(app as never);
   // The console's headers: /docs is a page like it, and /openapi.json is what such pages read.
   for (const path of ["/openapi.json", "/docs", DOCS_CSS_PATH]) app.use(path, securityHeaders());
   app.doc31("/openapi.json", OPENAPI_CONFIG);

@@ -35,10 +35,10 @@ afterAll(async () => {
 });
 
 describe("the packed package", () => {
-  it("ships only dist/ and the README, without runtime dependencies", async () => {
+  it("ships only dist/, the README and the license, without runtime dependencies", async () => {
     const installed = join(dir, "node_modules/@nafsi/sdk");
     const files = await readdir(installed);
-    expect(files.sort()).toEqual(["README.md", "dist", "package.json"]);
+    expect(files.sort()).toEqual(["LICENSE", "README.md", "dist", "package.json"]);
     expect((await readdir(join(dir, "node_modules"))).filter((f) => !f.startsWith("."))).toEqual(["@nafsi"]);
   });
 
@@ -57,6 +57,15 @@ describe("the packed package", () => {
       admin: "function",
       err: "invalid_signature",
     });
+  });
+
+  // Node 20.19+ and 22.12+ load ESM with require(); the package's "require" condition lets them.
+  it("loads with require() in CommonJS", async () => {
+    const script = `
+      const { Nafsi, NafsiAdmin, NafsiError, verifyWebhook } = require("@nafsi/sdk");
+      console.log(JSON.stringify([Nafsi, NafsiAdmin, NafsiError, verifyWebhook].map((x) => typeof x)));`;
+    const { stdout } = await run(process.execPath, ["--input-type=commonjs", "-e", script], { cwd: dir });
+    expect(JSON.parse(stdout)).toEqual(["function", "function", "function", "function"]);
   });
 
   it("type-checks with Node's module resolution (nodenext)", async () => {

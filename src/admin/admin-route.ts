@@ -1,8 +1,8 @@
 /**
  * Every management route is defined through `adminRoute`, which makes it declare the permission it
  * needs: the route gets the one permission check (its first middleware, before validation), the
- * OpenAPI operation states it (`x-permission`, a line in its description, the 403 answer, and the
- * 503 that every management call can give), and `undeclaredRoutes` finds any /admin route
+ * OpenAPI operation states it (`x-permission`, a line in its description, and the 403 among its
+ * error codes, below), and `undeclaredRoutes` finds any /admin route
  * registered some other way, so that the management API refuses to start (and the suite fails)
  * rather than serve a call that nobody checks.
  */
@@ -10,7 +10,8 @@ import { type RouteConfig, createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, errorResponses, json } from "../lib/openapi";
+import type { ErrorCode } from "../lib/errors";
+import { errorResponses, wireCodes } from "../lib/openapi";
 import type { AdminEnv } from "./context";
 import { IDEMPOTENCY_KEY_HEADER } from "./idempotency";
 import { ANY_VALID_TOKEN, type RoutePermission, holds } from "./permissions";
@@ -41,17 +42,6 @@ export function requirePermission(permission: RoutePermission): PermissionCheck 
 export const permissionOf = (handler: unknown): RoutePermission | undefined =>
   typeof handler === "function" ? (handler as Partial<PermissionCheck>)[PERMISSION] : undefined;
 
-const FORBIDDEN = json(
-  ErrorSchema,
-  "Forbidden (`forbidden`): the admin token lacks the permission named in `missing_permission`, or the call is outside its client scope",
-);
-
-/** Every management call can meet a binding that cannot answer (src/lib/binding-guard.ts). */
-const UNAVAILABLE = json(
-  ErrorSchema,
-  "Service unavailable (`service_unavailable`, with `Retry-After`): storage or the client's Durable Object did not answer, or the gateway is not configured; a change either happened whole or not at all",
-);
-
 function permissionLine(permission: RoutePermission): string {
   return permission === ANY_VALID_TOKEN
     ? "Permission: none (any valid admin token)."
@@ -72,39 +62,67 @@ const IDEMPOTENCY_KEY_PARAMETER = {
   schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x20-\\x7E]+$" },
 } as const;
 
-const IDEMPOTENCY_CONFLICTS =
-  "`Idempotency-Key`: `idempotency_key_mismatch` (used for another method, path or body), `request_in_progress` (its first request is still running; `Retry-After: 1`), `secret_already_shown` (its answer showed a secret, which is not kept; `resource_id` names the object)";
-
-function withIdempotency(responses: RouteConfig["responses"]): RouteConfig["responses"] {
-  const conflict = responses[409];
-  const earlier = conflict && "description" in conflict ? `${conflict.description}; ` : "";
-  return { ...responses, 409: json(ErrorSchema, `${earlier}${IDEMPOTENCY_CONFLICTS}`) };
+/**
+ * The error codes that the middleware in front of every management route (api.ts) can give, from
+ * what the route is: authentication (401) and storage (503) for all; the permission check (403)
+ * unless any token may call it; validation (400) when it takes input; the body limit (413) when
+ * it takes a body; the idempotency keys (400 for a bad key, 409) on every POST.
+ */
+function middlewareErrors(permission: RoutePermission, config: RouteConfig): ErrorCode[] {
+  const { params, query, body } = config.request ?? {};
+  const post = config.method === "post";
+  const carriesBody = post || config.method === "patch" || config.method === "put";
+  return [
+    "unauthorized",
+    "service_unavailable",
+    ...(permission === ANY_VALID_TOKEN ? [] : (["forbidden"] as const)),
+    ...(params || query || body || post ? (["invalid_request"] as const) : []),
+    ...(carriesBody ? (["payload_too_large"] as const) : []),
+    ...(post ? (["idempotency_key_mismatch", "request_in_progress"] as const) : []),
+  ];
 }
 
-/** createRoute for a management call, with the permission it needs. */
+/** An example request as a shell command, from the operation's own path and example body. */
+function curlSample(config: RouteConfig): { lang: string; label: string; source: string } {
+  const path = config.path.replace(/\{(\w+)\}/g, (_, name: string) => `$${name.toUpperCase()}`);
+  const body = config.request?.body?.content?.["application/json"];
+  const example = body && "example" in body ? body.example : undefined;
+  const lines = [
+    `curl -s${config.method === "get" ? "" : ` -X ${config.method.toUpperCase()}`} "http://localhost:8787${path}"`,
+    `-H "Authorization: Bearer $ADMIN_TOKEN"`,
+    ...(example === undefined ? [] : [`-H "Content-Type: application/json"`, `-d '${JSON.stringify(example)}'`]),
+  ];
+  return { lang: "shell", label: "curl", source: lines.join(" \\\n  ") };
+}
+
+/**
+ * createRoute for a management call, with the permission it needs and the error codes that its
+ * own handler can give (`errors`: not_found, immutable_field, …). The codes of the middleware in
+ * front of it are added here (middlewareErrors), and the error answers, their descriptions and
+ * examples are made from the codes: so the document lists what this call can answer and nothing
+ * else. A new route states its handler's own refusals in `errors` (`[]` when it has none);
+ * test/node/openapi.test.ts fails on an operation without declared codes, and
+ * test/site/openapi-error-codes.test.ts on a code answered but not declared.
+ */
 export function adminRoute<
   P extends string,
-  R extends Omit<RouteConfig, "path" | "middleware" | "security"> & { path: P },
->(permission: RoutePermission, config: R) {
+  R extends Omit<RouteConfig, "path" | "middleware" | "security"> & { path: P; errors: readonly ErrorCode[] },
+>(permission: RoutePermission, { errors, ...config }: R) {
   const description = [config.description, permissionLine(permission)].filter(Boolean).join("\n\n");
   const post = config.method === "post";
-  const responses = post ? withIdempotency(config.responses) : config.responses;
+  const codes = [...middlewareErrors(permission, config as RouteConfig), ...(errors ?? [])];
   return createRoute({
     ...config,
     description,
     security: [{ adminBearer: [] }],
     "x-permission": permission,
+    // A route without `errors` (a type error already) still starts; test/node/openapi.test.ts fails.
+    ...(errors ? { "x-error-codes": wireCodes(codes) } : {}),
+    "x-codeSamples": [curlSample(config as RouteConfig)],
     ...(post
       ? { parameters: [...(config.parameters ?? []), IDEMPOTENCY_KEY_PARAMETER] as RouteConfig["parameters"] }
       : {}),
-    responses: {
-      ...(permission === ANY_VALID_TOKEN ? {} : { 403: FORBIDDEN }),
-      // A route that can also answer another 403 (plan_limit_exceeded) describes its own.
-      ...responses,
-      // Every admin body goes through jsonBody(): over 64 KiB is 413.
-      ...(config.request?.body ? errorResponses(413) : {}),
-      503: UNAVAILABLE,
-    },
+    responses: { ...config.responses, ...errorResponses(codes) },
     middleware: [requirePermission(permission)],
   });
 }

@@ -43,6 +43,9 @@ const WIRE_CODE: Partial<Record<ErrorCode, string>> = {
   client_inactive_conflict: "client_inactive",
 };
 
+/** The code as the answer's body names it. */
+export const wireCode = (code: ErrorCode): string => WIRE_CODE[code] ?? code;
+
 export interface FieldIssue {
   field: string;
   message: string;
@@ -70,7 +73,7 @@ export class ApiError extends Error {
   }
 
   get wireCode(): string {
-    return WIRE_CODE[this.code] ?? this.code;
+    return wireCode(this.code);
   }
 
   toResponse(extraHeaders: Record<string, string> = {}): Response {

@@ -19,7 +19,7 @@ import { configRefusal } from "../lib/config-refusal";
 import type { BaseEnv } from "../lib/context";
 import { ApiError } from "../lib/errors";
 import { log } from "../lib/log";
-import { json, errorResponses } from "../lib/openapi";
+import { errorResponses, json, wireCodes } from "../lib/openapi";
 import type { AuditContext, LeakLabel } from "../object/protocol";
 import { authorityFor } from "../object/stub";
 import { clientsBySecretHash } from "../storage/secret-index";
@@ -38,6 +38,15 @@ const invalidSignature = (message: string) => new ApiError("invalid_signature", 
 
 export const leakRoutes = new OpenAPIHono<BaseEnv>();
 
+const LEAK_EXAMPLE = {
+  token: "sk_live_5mKq8ZtP2vXw9RbN4cLd7YfJ1gHs3Ae6Uo0Tih2Qx",
+  type: "nafsi_live_secret",
+  url: "https://github.com/octo/app/blob/0a1b2c/config.js",
+  source: "content",
+};
+
+const LEAK_ERRORS = ["invalid_request", "invalid_signature", "payload_too_large", "service_unavailable"] as const;
+
 leakRoutes.openAPIRegistry.registerPath({
   method: "post",
   path: "/leaks/github",
@@ -51,12 +60,31 @@ leakRoutes.openAPIRegistry.registerPath({
       content: {
         "application/json": {
           schema: z.array(z.object({ token: z.string(), type: z.string(), url: z.string(), source: z.string() })),
+          example: [LEAK_EXAMPLE],
         },
       },
       required: true,
     },
   },
-  responses: { 200: json(LeakFeedback, "One label per reported token"), ...errorResponses(400, 401, 413, 503) },
+  responses: {
+    200: json(LeakFeedback, "One label per reported token", [
+      {
+        token_hash: "9f2c41e0b7d85a3e6c1f04b29d7e8a5c3b6f10d2e4a7c9b8f1e3d5a7c9b2e4f6",
+        token_type: "nafsi_live_secret",
+        label: "true_positive",
+      },
+    ]),
+    ...errorResponses(LEAK_ERRORS),
+  },
+  "x-error-codes": wireCodes(LEAK_ERRORS),
+  // GitHub sends it; by hand it only shows the shape (an unsigned report is 401 invalid_signature).
+  "x-codeSamples": [
+    {
+      lang: "shell",
+      label: "curl",
+      source: `curl -s -X POST "http://localhost:8787/leaks/github" \\\n  -H "${KEY_ID_HEADER}: $KEY_ID" -H "${SIGNATURE_HEADER}: $SIGNATURE" \\\n  -H "Content-Type: application/json" -d '${JSON.stringify([LEAK_EXAMPLE])}'`,
+    },
+  ],
 });
 
 leakRoutes.post("/leaks/github", async (c) => {

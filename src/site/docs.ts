@@ -30,12 +30,20 @@ interface Operation {
   tags?: string[];
   parameters?: { name: string; in: string; required?: boolean; schema?: { type?: string }; description?: string }[];
   requestBody?: { content?: Record<string, { schema?: Schema }> };
-  responses?: Record<string, { description?: string }>;
+  responses?: Record<
+    string,
+    { description?: string; headers?: Record<string, unknown>; content?: Record<string, { example?: unknown }> }
+  >;
+  security?: Record<string, string[]>[];
+  "x-codeSamples"?: { source: string }[];
 }
 type Doc = {
   info: { title: string; version: string; description?: string };
   paths: Record<string, Record<string, Operation>>;
-  components?: { schemas?: Record<string, Schema> };
+  components?: {
+    schemas?: Record<string, Schema>;
+    securitySchemes?: Record<string, { name?: string; scheme?: string; description?: string }>;
+  };
 };
 
 function escapeHtml(text: string): string {
@@ -96,9 +104,33 @@ function bodyFields(doc: Doc, schema: Schema) {
   });
 }
 
+/** "X-Client-ID + X-Client-Secret, or X-Client-ID + X-Workflow-ID": the headers each alternative sends. */
+function credentials(doc: Doc, security: Record<string, string[]>[]): string {
+  const schemes = doc.components?.securitySchemes ?? {};
+  const label = (name: string) =>
+    schemes[name]?.name ?? (schemes[name]?.scheme === "bearer" ? "Authorization: Bearer <token>" : name);
+  return security.map((alternative) => Object.keys(alternative).map(label).join(" + ")).join(", or ");
+}
+
+/** The first example of the operation's successful answer, as the JSON it is. */
+function exampleAnswer(op: Operation): string | undefined {
+  const success = Object.entries(op.responses ?? {}).find(([status]) => status.startsWith("2"))?.[1];
+  const example = Object.values(success?.content ?? {}).find((media) => media.example !== undefined)?.example;
+  return example === undefined ? undefined : JSON.stringify(example, null, 2);
+}
+
 /**
  * A self-contained HTML reference rendered from the OpenAPI document itself (no CDN script: the
  * page must work offline and cannot drift from /openapi.json).
+ *
+ * Why not an OpenAPI renderer such as Scalar's: tried with @scalar/api-reference 1.76.0's
+ * standalone build served from this origin under this page's CSP (security-headers.ts), it
+ * rendered, but Chromium blocked 17 inline styles ("Applying inline style violates ... style-src
+ * 'self'"): it needs style-src 'unsafe-inline', which the console's policy refuses. And it is
+ * 4.9 MB of script (1.4 MB gzip) against this page's few kilobytes, with hosted fonts (off with
+ * withDefaultFonts: false) and "Ask AI"/"Deploy" buttons that call Scalar's services. Redoc
+ * 3.0.1's standalone build (2.3 MB, 650 KB gzip) meets the same refusal ("Applying inline style
+ * violates ... style-src 'self'") and showed no operation under this policy.
  */
 export function renderDocs(doc: Doc) {
   const sections = Object.entries(doc.paths).flatMap(([path, ops]) =>
@@ -111,12 +143,19 @@ export function renderDocs(doc: Doc) {
       );
       const body = op.requestBody?.content?.["application/json"]?.schema;
       const responses = Object.entries(op.responses ?? {}).map(
-        ([status, r]) => html`<li><code>${status}</code> ${inlineMarkdown(r.description)}</li>`,
+        ([status, r]) =>
+          html`<li>
+            <code>${status}</code> ${inlineMarkdown(r.description)}
+            ${r.headers ? html`<br />Headers: ${Object.keys(r.headers).map((h) => html`<code>${h}</code> `)}` : ""}
+          </li>`,
       );
+      const request = op["x-codeSamples"]?.[0]?.source;
+      const answer = exampleAnswer(op);
       return html`<section>
         <h3><span class="m">${method.toUpperCase()}</span> <code>${path}</code></h3>
         <p><strong>${inlineMarkdown(op.summary)}</strong></p>
         ${op.description ? html`<p>${inlineMarkdown(op.description)}</p>` : ""}
+        ${op.security?.length ? html`<p>Credentials: <code>${credentials(doc, op.security)}</code></p>` : ""}
         ${
           params.length
             ? html`<h4>Parameters</h4>
@@ -133,10 +172,22 @@ export function renderDocs(doc: Doc) {
                 </ul>`
             : ""
         }
+        ${
+          request
+            ? html`<h4>Example request</h4>
+                <pre>${request}</pre>`
+            : ""
+        }
         <h4>Responses</h4>
         <ul>
           ${responses}
         </ul>
+        ${
+          answer
+            ? html`<h4>Example answer</h4>
+                <pre>${answer}</pre>`
+            : ""
+        }
       </section>`;
     }),
   );
@@ -151,6 +202,13 @@ export function renderDocs(doc: Doc) {
         <h1>${doc.info.title} <small>${doc.info.version}</small></h1>
         <p>${inlineMarkdown(doc.info.description)}</p>
         <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
+        <h2>Credentials</h2>
+        <ul>
+          ${Object.entries(doc.components?.securitySchemes ?? {}).map(
+            ([name, scheme]) =>
+              html`<li><code>${scheme.name ?? name}</code> ${inlineMarkdown(scheme.description)}</li>`,
+          )}
+        </ul>
         ${sections}
       </body>
     </html>`;

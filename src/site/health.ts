@@ -30,11 +30,17 @@ export function healthRoutes(checks: readonly SettingCheck[] = []) {
       path: "/healthz",
       tags: ["Health"],
       summary: "Health check (no credentials)",
+      // Its 503 is a health answer, not an error body.
+      "x-error-codes": [],
+      "x-codeSamples": [{ lang: "shell", label: "curl", source: "curl -s http://localhost:8787/healthz" }],
       description:
         "200 when the gateway is fully configured; otherwise 503 naming (never showing) each required secret that is unset or unusable and each invalid variable.",
       responses: {
-        200: json(Healthy, "The gateway is configured and up"),
-        503: json(Misconfigured, "The gateway is misconfigured: every other call would fail until this is fixed"),
+        200: json(Healthy, "The gateway is configured and up", { status: "ok" }),
+        503: json(Misconfigured, "The gateway is misconfigured: every other call would fail until this is fixed", {
+          status: "misconfigured",
+          missing: ["CREDENTIAL_TAG_KEY"],
+        }),
       },
     }),
     (c) => {

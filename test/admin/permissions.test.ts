@@ -183,6 +183,7 @@ describe("every admin route declares its permission", () => {
       adminRoute("clients:read", {
         method: "get",
         path: "/admin/declared",
+        errors: [],
         responses: { 200: { description: "ok", content: { "application/json": { schema: z.object({}) } } } },
       }),
       (c) => c.json({}, 200),

@@ -27,6 +27,8 @@ const LINKED = [
   "sdk",
   "console",
   "scripts",
+  // wrangler dev compares it with the Env it would generate (the check npm start keeps quiet).
+  "worker-configuration.d.ts",
 ];
 const STARTUP_MS = 150_000;
 const RECORD_LOOKUPS = join(import.meta.dirname, "support/record-lookups.mjs");
@@ -170,6 +172,12 @@ describe.skipIf(process.platform !== "linux")("npm start and SIGTERM", () => {
         if (!up) await sleep(500);
       }
       expect(up, `GET /healthz never answered:\n${output}`).toBe(true);
+      // Quiet: one line per step, one build, no migration tables, nothing a fresh clone cannot act on.
+      expect.soft(output.match(/^Built the SDK script and the admin console\./gm) ?? [], output).toHaveLength(1);
+      expect
+        .soft(output, "wrangler's [build] runs after npm start's own")
+        .not.toMatch(/\[custom build\]|restarting build/);
+      expect.soft(output).not.toMatch(/Migrations to be applied|┌|types might be out of date/);
       // The isolation held: the script's .dev.vars is the scratch directory's.
       expect(existsSync(join(dir, ".dev.vars"))).toBe(true);
 

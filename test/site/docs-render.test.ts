@@ -44,6 +44,22 @@ describe("GET /docs", () => {
     expect(regenerate).toMatch(/<code>grace_period_seconds<\/code> \(integer, 0\.\.604800, default <code>0<\/code>\)/);
   });
 
+  it("shows the data plane with its credentials, an example request and answer, and only each call's error codes", async () => {
+    const page = await docsPage();
+    const post = section(page, "POST", "/v1/{path}");
+    expect(post).toContain("<code>X-Client-ID + X-Client-Secret, or X-Client-ID + X-Workflow-ID</code>");
+    expect(post).toMatch(/<h4>Example request<\/h4>\s*<pre>curl -s -X POST/);
+    expect(post).toContain("&quot;authenticated&quot;: true");
+    expect(post).toContain("<code>rate_limit_exceeded</code>");
+    expect(post).toContain("<code>origin_not_allowed</code>");
+    expect(post).toMatch(/<code>429<\/code>[\s\S]*Headers:[\s\S]*<code>Retry-After<\/code>/);
+
+    const list = section(page, "GET", "/admin/clients");
+    expect(list).toContain("<h4>Example answer</h4>");
+    expect(list).not.toContain("immutable_field");
+    expect(section(page, "PATCH", "/admin/clients/{client_id}")).toContain("<code>immutable_field</code>");
+  });
+
   it("renders markdown backticks as <code>, with the text inside escaped", async () => {
     const page = await docsPage();
     // The API description: "Admin calls take `Authorization: Bearer <token>`: …"

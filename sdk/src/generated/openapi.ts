@@ -234,6 +234,16 @@ export interface Schemas {
     /** Browser origins allowed to use this workflow. Empty: any origin. */
     allowed_origins?: string[];
   };
+  /** The gateway's own answer when no upstream is configured for the client's environment. */
+  Echo: {
+    authenticated: true;
+    client_id: string;
+    environment: "production" | "sandbox";
+    organization_id: string;
+    workflow_id: string | null;
+    method: string;
+    path: string;
+  };
   Error: {
     error: {
       code: string;
@@ -244,6 +254,8 @@ export interface Schemas {
       }[];
       retry_after?: number;
       request_id?: string;
+      /** On a 409 `secret_already_shown`: the ID of the object the first answer created or changed. */
+      resource_id?: string;
       /** On a 403 `forbidden`: the permission the admin token lacks. */
       missing_permission?: string;
       /** On a 403 `plan_limit_exceeded`: the organization's limit the call would exceed. */
@@ -735,5 +747,35 @@ export interface Operations {
       token_type: string;
       label: "true_positive" | "false_positive";
     }[];
+  };
+  /** GET a path of your API through the gateway */
+  "GET /v1/{path}": {
+    query: never;
+    body: never;
+    response: Schemas["Echo"];
+  };
+  /** POST a path of your API through the gateway */
+  "POST /v1/{path}": {
+    query: never;
+    body: unknown;
+    response: Schemas["Echo"];
+  };
+  /** PUT a path of your API through the gateway */
+  "PUT /v1/{path}": {
+    query: never;
+    body: unknown;
+    response: Schemas["Echo"];
+  };
+  /** PATCH a path of your API through the gateway */
+  "PATCH /v1/{path}": {
+    query: never;
+    body: unknown;
+    response: Schemas["Echo"];
+  };
+  /** DELETE a path of your API through the gateway */
+  "DELETE /v1/{path}": {
+    query: never;
+    body: never;
+    response: Schemas["Echo"];
   };
 }

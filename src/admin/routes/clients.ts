@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { EXAMPLE_CLIENT, EXAMPLE_SECRET } from "../schemas/examples";
 import type { Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { database } from "../../storage/database";
@@ -41,14 +42,15 @@ import {
   RegenerateBody,
   RegeneratedSecret,
 } from "../schemas/clients";
-import { ErrorSchema, errorResponses, json } from "../schemas/common";
+import { json, jsonRequest } from "../schemas/common";
 
 const tags = ["Clients"];
+const ROTATED = {
+  ...EXAMPLE_CLIENT,
+  secret_rotated_at: "2026-02-03T09:45:00.000Z",
+  rotation_due_at: "2026-05-04T09:45:00.000Z",
+};
 const regenerateHint = (id: string) => `To get a new one, regenerate it: POST /admin/clients/${id}/regenerate-secret.`;
-const PLAN_OR_FORBIDDEN = json(
-  ErrorSchema,
-  "Forbidden: `forbidden` (the admin token lacks the permission named in `missing_permission`, or the call is outside its scope), or `plan_limit_exceeded` (the organization's `limit` and its `max`; the gateway's operator can raise it)",
-);
 
 async function hashNewSecret(secret: string) {
   return { hash: await sha256Hex(secret), lastFour: lastFour(secret) };
@@ -60,15 +62,19 @@ clientRoutes.openapi(
   adminRoute("clients:write", {
     method: "post",
     path: "/admin/clients",
+    errors: ["not_found", "plan_limit_exceeded", "sandbox_rate_limit_fixed", "secret_already_shown"],
     tags,
     summary: "Create an API client",
     description:
       "The client secret is in this response and never again: store it now. A token limited to some clients cannot create clients (403 `forbidden`). The client joins the token's organization (or `organization_id`, for a token bound to none; default `org_default`) within its plan: a production `rate_limit` above `max_rate_limit`, or a client beyond `max_clients`, is 403 `plan_limit_exceeded`. Without `rate_limit`, a production client gets 100, or the plan's `max_rate_limit` if lower.",
-    request: { body: { content: { "application/json": { schema: CreateClientBody } }, required: true } },
+    request: {
+      body: jsonRequest(CreateClientBody, { name: "Production iOS App", environment: "production", rate_limit: 100 }),
+    },
     responses: {
-      201: json(ClientWithSecret, "Created; the secret is shown once"),
-      403: PLAN_OR_FORBIDDEN,
-      ...errorResponses(400, 401, 404),
+      201: json(ClientWithSecret, "Created; the secret is shown once", {
+        client: EXAMPLE_CLIENT,
+        client_secret: EXAMPLE_SECRET,
+      }),
     },
   }),
   async (c) => {
@@ -110,10 +116,11 @@ clientRoutes.openapi(
   adminRoute("clients:read", {
     method: "get",
     path: "/admin/clients",
+    errors: ["not_found"],
     tags,
     summary: "List API clients, newest first",
     request: { query: ListClientsQuery },
-    responses: { 200: json(ClientList, "A page of clients"), ...errorResponses(400, 401) },
+    responses: { 200: json(ClientList, "A page of clients", { clients: [EXAMPLE_CLIENT], next_cursor: null }) },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -140,10 +147,11 @@ clientRoutes.openapi(
 const getClient = adminRoute("clients:read", {
   method: "get",
   path: "/admin/clients/{client_id}",
+  errors: ["not_found"],
   tags,
   summary: "Get an API client",
   request: { params: ClientIdParam },
-  responses: { 200: json(ClientEnvelope, "The client"), ...errorResponses(401, 404) },
+  responses: { 200: json(ClientEnvelope, "The client", { client: EXAMPLE_CLIENT }) },
 });
 
 clientRoutes.openapi(getClient, async (c) => {
@@ -158,18 +166,23 @@ clientRoutes.openapi(
   adminRoute("clients:write", {
     method: "patch",
     path: "/admin/clients/{client_id}",
+    errors: [
+      "immutable_field",
+      "sandbox_rate_limit_fixed",
+      "plan_limit_exceeded",
+      "not_found",
+      "client_revoked_conflict",
+    ],
     tags,
     summary: "Edit a client's name, rate limit, retention or status (active/inactive)",
     description:
       "The ID, environment, region, organization and secret cannot be edited (400 immutable_field). Revoking has its own call. A production `rate_limit` above the organization's `max_rate_limit` is 403 `plan_limit_exceeded`.",
     request: {
       params: ClientIdParam,
-      body: { content: { "application/json": { schema: PatchClientBody } }, required: true },
+      body: jsonRequest(PatchClientBody, { rate_limit: 500 }),
     },
     responses: {
-      200: json(ClientEnvelope, "The updated client"),
-      403: PLAN_OR_FORBIDDEN,
-      ...errorResponses(400, 401, 404, 409),
+      200: json(ClientEnvelope, "The updated client", { client: { ...EXAMPLE_CLIENT, rate_limit: 500 } }),
     },
   }),
   async (c) => {
@@ -186,12 +199,19 @@ clientRoutes.openapi(
   adminRoute("clients:rotate", {
     method: "post",
     path: "/admin/clients/{client_id}/regenerate-secret",
+    errors: ["not_found", "client_revoked_conflict", "secret_already_shown"],
     tags,
     summary: "Regenerate a client's secret",
     description:
       "Returns the new secret once. With grace_period_seconds the old secret and workflows minted from it keep working until previous_secret_expires_at; a second regeneration ends an earlier grace period at once.",
-    request: { params: ClientIdParam, body: { content: { "application/json": { schema: RegenerateBody } } } },
-    responses: { 200: json(RegeneratedSecret, "The new secret, shown once"), ...errorResponses(400, 401, 404, 409) },
+    request: { params: ClientIdParam, body: jsonRequest(RegenerateBody, { grace_period_seconds: 3600 }, false) },
+    responses: {
+      200: json(RegeneratedSecret, "The new secret, shown once", {
+        client: { ...ROTATED, previous_secret_expires_at: "2026-02-03T10:45:00.000Z" },
+        client_secret: EXAMPLE_SECRET,
+        previous_secret_expires_at: "2026-02-03T10:45:00.000Z",
+      }),
+    },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
@@ -213,11 +233,16 @@ clientRoutes.openapi(
   adminRoute("clients:revoke", {
     method: "post",
     path: "/admin/clients/{client_id}/revoke",
+    errors: ["not_found"],
     tags,
     summary: "Revoke a client, permanently",
     description: "All its workflows become inactive. Revoking a revoked client answers 200 with it unchanged.",
     request: { params: ClientIdParam },
-    responses: { 200: json(ClientEnvelope, "The revoked client"), ...errorResponses(401, 404) },
+    responses: {
+      200: json(ClientEnvelope, "The revoked client", {
+        client: { ...EXAMPLE_CLIENT, status: "revoked", revoked_at: "2026-02-03T09:45:00.000Z" },
+      }),
+    },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { EXAMPLE_ALERT, EXAMPLE_AUDIT_ENTRY, EXAMPLE_USAGE } from "../schemas/examples";
 import { adminRoute } from "../admin-route";
 import { assertClientInScope, noSuchClient, organizationCondition, scopeCondition } from "../scope";
 import { and, eq, gte, lt } from "drizzle-orm";
@@ -10,7 +11,7 @@ import { clockNow } from "../../lib/clock";
 import { iso } from "../../lib/time";
 import { validationHook } from "../../lib/validation";
 import { ClientIdParam } from "../schemas/clients";
-import { errorResponses, json } from "../schemas/common";
+import { json } from "../schemas/common";
 import { AlertList, AlertsQuery, AuditList, AuditQuery, UsageQuery, UsageSchema } from "../schemas/observability";
 import { usageReport } from "../../domain/usage-report";
 import { HOUR_MS, floorTo } from "../../lib/time";
@@ -21,11 +22,12 @@ observabilityRoutes.openapi(
   adminRoute("usage:read", {
     method: "get",
     path: "/admin/clients/{client_id}/usage",
+    errors: ["not_found"],
     tags: ["Usage"],
     summary: "A client's usage statistics",
     description: "Figures lag real traffic by at most 60 s. Retained for the client's retention_days.",
     request: { params: ClientIdParam, query: UsageQuery },
-    responses: { 200: json(UsageSchema, "Usage over the last `days` days"), ...errorResponses(400, 401, 404) },
+    responses: { 200: json(UsageSchema, "Usage over the last `days` days", EXAMPLE_USAGE) },
   }),
   async (c) => {
     const { client_id } = c.req.valid("param");
@@ -48,10 +50,11 @@ observabilityRoutes.openapi(
   adminRoute("alerts:read", {
     method: "get",
     path: "/admin/alerts",
+    errors: [],
     tags: ["Alerts"],
     summary: "Alerts, newest first",
     request: { query: AlertsQuery },
-    responses: { 200: json(AlertList, "A page of alerts"), ...errorResponses(400, 401) },
+    responses: { 200: json(AlertList, "A page of alerts", { alerts: [EXAMPLE_ALERT], next_cursor: null }) },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -91,12 +94,15 @@ observabilityRoutes.openapi(
   adminRoute("audit:read", {
     method: "get",
     path: "/admin/audit-log",
+    errors: ["not_found"],
     tags: ["Audit"],
     summary: "Audit log of management changes, newest first",
     description:
       "Every management call that changed something: who (`actor`: \"bootstrap\" for ADMIN_TOKEN, otherwise the admin token's id), what, when, from which IP. Never a secret, hash or token. A client-scoped token sees only its own clients' entries (not those about admin tokens); a token bound to an organization only that organization's. The filters (`target_id`, `actor`, `action`, `from` inclusive, `to` exclusive) apply inside the query, so pages stay full and cursors stay valid.",
     request: { query: AuditQuery },
-    responses: { 200: json(AuditList, "A page of audit entries"), ...errorResponses(400, 401) },
+    responses: {
+      200: json(AuditList, "A page of audit entries", { entries: [EXAMPLE_AUDIT_ENTRY], next_cursor: null }),
+    },
   }),
   async (c) => {
     const q = c.req.valid("query");

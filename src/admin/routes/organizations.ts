@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { EXAMPLE_ORGANIZATION } from "../schemas/examples";
 import { newOpaqueId } from "../../domain/credentials";
 import { DEFAULT_MAX_CLIENTS, DEFAULT_MAX_RATE_LIMIT } from "../../domain/organization-rules";
 import { decodeCursor, keyset, page } from "../../storage/pagination";
@@ -16,7 +17,7 @@ import { auditContextOf } from "../audit-context";
 import type { AdminEnv } from "../context";
 import { presentOrganization } from "../present-organization";
 import { noSuchOrganization } from "../scope";
-import { errorResponses, json } from "../schemas/common";
+import { json, jsonRequest } from "../schemas/common";
 import {
   CreateOrganizationBody,
   IMMUTABLE_ORGANIZATION_FIELDS,
@@ -37,11 +38,18 @@ organizationRoutes.openapi(
   adminRoute("organizations:manage", {
     method: "post",
     path: "/admin/organizations",
+    errors: [],
     tags,
     summary: "Create an organization (a customer team) with its plan",
     description: `${OPERATOR_ONLY} Then create its first admin token with \`organization_id\`; the team does the rest.`,
-    request: { body: { content: { "application/json": { schema: CreateOrganizationBody } }, required: true } },
-    responses: { 201: json(OrganizationEnvelope, "The organization"), ...errorResponses(400, 401) },
+    request: {
+      body: jsonRequest(CreateOrganizationBody, { name: "Acme Payments", max_rate_limit: 1000, max_clients: 100 }),
+    },
+    responses: {
+      201: json(OrganizationEnvelope, "The organization", {
+        organization: { ...EXAMPLE_ORGANIZATION, client_count: 0 },
+      }),
+    },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -63,11 +71,17 @@ organizationRoutes.openapi(
   adminRoute("organizations:manage", {
     method: "get",
     path: "/admin/organizations",
+    errors: [],
     tags,
     summary: "List organizations, newest first",
     description: OPERATOR_ONLY,
     request: { query: ListOrganizationsQuery },
-    responses: { 200: json(OrganizationList, "A page of organizations"), ...errorResponses(400, 401) },
+    responses: {
+      200: json(OrganizationList, "A page of organizations", {
+        organizations: [EXAMPLE_ORGANIZATION],
+        next_cursor: null,
+      }),
+    },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -82,11 +96,12 @@ organizationRoutes.openapi(
   adminRoute("organizations:manage", {
     method: "get",
     path: "/admin/organizations/{organization_id}",
+    errors: ["not_found"],
     tags,
     summary: "Get an organization",
     description: OPERATOR_ONLY,
     request: { params: OrganizationIdParam },
-    responses: { 200: json(OrganizationEnvelope, "The organization"), ...errorResponses(401, 404) },
+    responses: { 200: json(OrganizationEnvelope, "The organization", { organization: EXAMPLE_ORGANIZATION }) },
   }),
   async (c) => {
     const found = await organizationById(c.env.DB, c.req.valid("param").organization_id);
@@ -99,14 +114,19 @@ organizationRoutes.openapi(
   adminRoute("organizations:manage", {
     method: "patch",
     path: "/admin/organizations/{organization_id}",
+    errors: ["immutable_field", "not_found"],
     tags,
     summary: "Rename an organization or change its plan",
     description: `${OPERATOR_ONLY} Lowering a limit changes no existing client; it applies to later creates and changes.`,
     request: {
       params: OrganizationIdParam,
-      body: { content: { "application/json": { schema: PatchOrganizationBody } }, required: true },
+      body: jsonRequest(PatchOrganizationBody, { max_clients: 200 }),
     },
-    responses: { 200: json(OrganizationEnvelope, "The updated organization"), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: json(OrganizationEnvelope, "The updated organization", {
+        organization: { ...EXAMPLE_ORGANIZATION, max_clients: 200 },
+      }),
+    },
   }),
   async (c) => {
     const patch = c.req.valid("json");

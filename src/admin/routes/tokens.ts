@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { CLIENT_ID, EXAMPLE_ME, EXAMPLE_TOKEN } from "../schemas/examples";
 import { and, sql } from "drizzle-orm";
 import { lastFour, newOpaqueId } from "../../domain/credentials";
 import { sha256Hex } from "../../domain/hash";
@@ -23,7 +24,7 @@ import { inScope } from "../scope";
 import { organizationOfNewToken, tokenInOrganization, tokenOrganizationCondition } from "../token-organization";
 import { organizationById } from "../../storage/organizations";
 import { presentOrganization } from "../present-organization";
-import { errorResponses, json } from "../schemas/common";
+import { json, jsonRequest } from "../schemas/common";
 import {
   CreateTokenBody,
   DEFAULT_TOKEN_DAYS,
@@ -123,12 +124,24 @@ tokenRoutes.openapi(
   adminRoute("tokens:manage", {
     method: "post",
     path: "/admin/tokens",
+    errors: ["not_found", "secret_already_shown"],
     tags,
     summary: "Create an admin token",
     description:
       "The secret is in this response and never again: store it now. A token can only create tokens with a subset of its own permissions and client scope that expire no later than itself, give or take a minute (403 `forbidden` otherwise).",
-    request: { body: { content: { "application/json": { schema: CreateTokenBody } }, required: true } },
-    responses: { 201: json(TokenWithSecret, "Created; the secret is shown once"), ...errorResponses(400, 401) },
+    request: {
+      body: jsonRequest(CreateTokenBody, {
+        name: "CI deploys",
+        permissions: ["clients:read", "clients:rotate"],
+        client_ids: [CLIENT_ID],
+      }),
+    },
+    responses: {
+      201: json(TokenWithSecret, "Created; the secret is shown once", {
+        token: EXAMPLE_TOKEN,
+        secret: "nafsi_admin_8Hq3Zm7Rb2XwLc5Vt9Nk1Pd4Jf6Gs0Ay",
+      }),
+    },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -169,12 +182,13 @@ tokenRoutes.openapi(
   adminRoute("tokens:manage", {
     method: "get",
     path: "/admin/tokens",
+    errors: [],
     tags,
     summary: "List admin tokens, newest first",
     description:
       "Revoked and expired tokens included. A client-scoped token sees only scoped tokens within its own clients.",
     request: { query: ListTokensQuery },
-    responses: { 200: json(TokenList, "A page of admin tokens"), ...errorResponses(400, 401) },
+    responses: { 200: json(TokenList, "A page of admin tokens", { tokens: [EXAMPLE_TOKEN], next_cursor: null }) },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -197,10 +211,11 @@ tokenRoutes.openapi(
   adminRoute("tokens:manage", {
     method: "get",
     path: "/admin/tokens/{token_id}",
+    errors: ["not_found"],
     tags,
     summary: "Get an admin token",
     request: { params: TokenIdParam },
-    responses: { 200: json(TokenEnvelope, "The admin token"), ...errorResponses(401, 404) },
+    responses: { 200: json(TokenEnvelope, "The admin token", { token: EXAMPLE_TOKEN }) },
   }),
   async (c) => {
     const { token_id } = c.req.valid("param");
@@ -214,12 +229,17 @@ tokenRoutes.openapi(
   adminRoute("tokens:manage", {
     method: "post",
     path: "/admin/tokens/{token_id}/revoke",
+    errors: ["not_found"],
     tags,
     summary: "Revoke an admin token, permanently",
     description:
       "From the next call on, the token is 401 `unauthorized`. Revoking a revoked token answers 200 with it unchanged. A token can only revoke tokens it could have created (403 `forbidden` otherwise); `ADMIN_TOKEN` may revoke any.",
     request: { params: TokenIdParam },
-    responses: { 200: json(TokenEnvelope, "The revoked admin token"), ...errorResponses(401, 404) },
+    responses: {
+      200: json(TokenEnvelope, "The revoked admin token", {
+        token: { ...EXAMPLE_TOKEN, revoked_at: "2026-02-03T09:45:00.000Z" },
+      }),
+    },
   }),
   async (c) => {
     const { token_id } = c.req.valid("param");
@@ -240,9 +260,10 @@ tokenRoutes.openapi(
   adminRoute(ANY_VALID_TOKEN, {
     method: "get",
     path: "/admin/me",
+    errors: [],
     tags,
     summary: "The admin token making this call: its actor name, permissions, client scope and organization",
-    responses: { 200: json(MeSchema, "Who is calling"), ...errorResponses(401) },
+    responses: { 200: json(MeSchema, "Who is calling", EXAMPLE_ME) },
   }),
   async (c) => {
     const principal = c.get("principal");

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { EXAMPLE_USAGE_OVERVIEW } from "../schemas/examples";
 import { and } from "drizzle-orm";
 import type { Context } from "hono";
 import { csvRow } from "../../domain/csv";
@@ -12,7 +13,6 @@ import { validationHook } from "../../lib/validation";
 import { adminRoute } from "../admin-route";
 import type { AdminEnv } from "../context";
 import { noSuchOrganization, organizationCondition, scopeCondition } from "../scope";
-import { errorResponses } from "../schemas/common";
 import { USAGE_CSV_COLUMNS, UsageCsv, UsageOverviewQuery, UsageOverviewSchema } from "../schemas/usage-overview";
 
 export const usageOverviewRoutes = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
@@ -24,6 +24,7 @@ usageOverviewRoutes.openapi(
   adminRoute("usage:read", {
     method: "get",
     path: "/admin/usage",
+    errors: ["not_found"],
     tags: ["Usage"],
     summary: "Usage over every client the token sees, as JSON or as a CSV export",
     description:
@@ -32,9 +33,11 @@ usageOverviewRoutes.openapi(
     responses: {
       200: {
         description: "The overview (JSON) or the export (CSV)",
-        content: { "application/json": { schema: UsageOverviewSchema }, "text/csv": { schema: UsageCsv } },
+        content: {
+          "application/json": { schema: UsageOverviewSchema, example: EXAMPLE_USAGE_OVERVIEW },
+          "text/csv": { schema: UsageCsv },
+        },
       },
-      ...errorResponses(400, 401, 404),
     },
   }),
   async (c) => {

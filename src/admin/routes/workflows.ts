@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { CLIENT_ID, EXAMPLE_SECRET, EXAMPLE_WORKFLOW } from "../schemas/examples";
 import { and, eq } from "drizzle-orm";
 import { adminRoute } from "../admin-route";
 import { auditContextOf } from "../audit-context";
@@ -14,7 +15,7 @@ import { clients, workflows } from "../../storage/schema";
 import { ApiError } from "../../lib/errors";
 import { unwrap } from "../../lib/result";
 import { patchHook, validationHook } from "../../lib/validation";
-import { errorResponses, json } from "../schemas/common";
+import { json, jsonRequest } from "../schemas/common";
 import {
   CreateWorkflowBody,
   IMMUTABLE_WORKFLOW_FIELDS,
@@ -40,12 +41,20 @@ workflowRoutes.openapi(
   adminRoute("workflows:write", {
     method: "post",
     path: "/admin/workflows",
+    errors: ["not_found", "invalid_client_secret", "client_revoked_conflict", "client_inactive_conflict"],
     tags,
     summary: "Create a workflow (mints its refresh token from the client's current secret)",
     description:
       "Frontend SDKs then authenticate with X-Client-ID + X-Workflow-ID; the secret never reaches the browser. The refresh token is never returned.",
-    request: { body: { content: { "application/json": { schema: CreateWorkflowBody } }, required: true } },
-    responses: { 201: json(WorkflowEnvelope, "The workflow"), ...errorResponses(400, 401, 404, 409) },
+    request: {
+      body: jsonRequest(CreateWorkflowBody, {
+        client_id: CLIENT_ID,
+        client_secret: EXAMPLE_SECRET,
+        name: "Onboarding KYC",
+        allowed_origins: ["https://app.example.com"],
+      }),
+    },
+    responses: { 201: json(WorkflowEnvelope, "The workflow", { workflow: EXAMPLE_WORKFLOW }) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -74,10 +83,11 @@ workflowRoutes.openapi(
   adminRoute("workflows:read", {
     method: "get",
     path: "/admin/workflows",
+    errors: [],
     tags,
     summary: "List workflows, newest first",
     request: { query: ListWorkflowsQuery },
-    responses: { 200: json(WorkflowList, "A page of workflows"), ...errorResponses(400, 401) },
+    responses: { 200: json(WorkflowList, "A page of workflows", { workflows: [EXAMPLE_WORKFLOW], next_cursor: null }) },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -104,10 +114,11 @@ workflowRoutes.openapi(
   adminRoute("workflows:read", {
     method: "get",
     path: "/admin/workflows/{workflow_id}",
+    errors: ["not_found"],
     tags,
     summary: "Get a workflow",
     request: { params: WorkflowIdParam },
-    responses: { 200: json(WorkflowEnvelope, "The workflow"), ...errorResponses(401, 404) },
+    responses: { 200: json(WorkflowEnvelope, "The workflow", { workflow: EXAMPLE_WORKFLOW }) },
   }),
   async (c) => {
     const { workflow_id } = c.req.valid("param");
@@ -126,15 +137,28 @@ workflowRoutes.openapi(
   adminRoute("workflows:write", {
     method: "patch",
     path: "/admin/workflows/{workflow_id}",
+    errors: [
+      "immutable_field",
+      "not_found",
+      "invalid_client_secret",
+      "client_revoked_conflict",
+      "client_inactive_conflict",
+    ],
     tags,
     summary: "Edit a workflow's name, status or allowed origins, or re-key it",
     description:
       "With `client_secret` (the client's current secret) the refresh token is re-minted: use it after regenerating the secret.",
     request: {
       params: WorkflowIdParam,
-      body: { content: { "application/json": { schema: PatchWorkflowBody } }, required: true },
+      body: jsonRequest(PatchWorkflowBody, {
+        allowed_origins: ["https://app.example.com", "https://staging.example.com"],
+      }),
     },
-    responses: { 200: json(WorkflowEnvelope, "The updated workflow"), ...errorResponses(400, 401, 404, 409) },
+    responses: {
+      200: json(WorkflowEnvelope, "The updated workflow", {
+        workflow: { ...EXAMPLE_WORKFLOW, allowed_origins: ["https://app.example.com", "https://staging.example.com"] },
+      }),
+    },
   }),
   async (c) => {
     const { workflow_id } = c.req.valid("param");

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-export { ErrorSchema, errorResponses, json } from "../../lib/openapi";
+export { ErrorSchema, json, jsonRequest } from "../../lib/openapi";
 
 /**
  * C0 controls (U+0000..U+001F, including tab and newline), DEL and the C1 controls (U+0080..U+009F).
