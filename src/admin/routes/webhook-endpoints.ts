@@ -24,7 +24,8 @@ import { secretShown } from "../idempotency";
 import type { Principal } from "../principal";
 import { presentDelivery, presentEndpoint } from "../present-webhook";
 import { assertClientsInScope, endpointScopeCondition, endpointVisible } from "../scope";
-import { errorResponses, json } from "../schemas/common";
+import { json, jsonRequest } from "../schemas/common";
+import { EXAMPLE_DELIVERY, EXAMPLE_WEBHOOK_ENDPOINT, EXAMPLE_WEBHOOK_SECRET } from "../schemas/examples";
 import {
   CreateWebhookEndpointBody,
   DeliveryEnvelope,
@@ -84,12 +85,24 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "post",
     path: "/admin/webhook-endpoints",
+    errors: ["not_found", "secret_already_shown"],
     tags,
     summary: "Create a webhook endpoint",
     description:
       "Alerts (and test events) are POSTed to the URL with Standard Webhooks headers, signed with the secret in this response, which is never shown again: store it now. A token bound to an organization creates endpoints of that organization, which receive only its clients' events.",
-    request: { body: { content: { "application/json": { schema: CreateWebhookEndpointBody } }, required: true } },
-    responses: { 201: json(EndpointWithSecret, "Created; the secret is shown once"), ...errorResponses(400, 401, 404) },
+    request: {
+      body: jsonRequest(CreateWebhookEndpointBody, {
+        url: EXAMPLE_WEBHOOK_ENDPOINT.url,
+        description: "On-call alerts",
+        events: ["rate_limit_approaching", "failed_authentication", "secret_leaked"],
+      }),
+    },
+    responses: {
+      201: json(EndpointWithSecret, "Created; the secret is shown once", {
+        endpoint: EXAMPLE_WEBHOOK_ENDPOINT,
+        secret: EXAMPLE_WEBHOOK_SECRET,
+      }),
+    },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -128,10 +141,16 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "get",
     path: "/admin/webhook-endpoints",
+    errors: [],
     tags,
     summary: "List webhook endpoints, newest first",
     request: { query: ListEndpointsQuery },
-    responses: { 200: json(EndpointList, "A page of webhook endpoints"), ...errorResponses(400, 401) },
+    responses: {
+      200: json(EndpointList, "A page of webhook endpoints", {
+        endpoints: [EXAMPLE_WEBHOOK_ENDPOINT],
+        next_cursor: null,
+      }),
+    },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -151,10 +170,11 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "get",
     path: "/admin/webhook-endpoints/{endpoint_id}",
+    errors: ["not_found"],
     tags,
     summary: "Get a webhook endpoint",
     request: { params: EndpointIdParam },
-    responses: { 200: json(EndpointEnvelope, "The webhook endpoint"), ...errorResponses(401, 404) },
+    responses: { 200: json(EndpointEnvelope, "The webhook endpoint", { endpoint: EXAMPLE_WEBHOOK_ENDPOINT }) },
   }),
   async (c) => {
     const row = await visibleEndpoint(c.env.DB, c.get("principal"), c.req.valid("param").endpoint_id);
@@ -166,6 +186,7 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "patch",
     path: "/admin/webhook-endpoints/{endpoint_id}",
+    errors: ["immutable_field", "not_found"],
     tags,
     summary: "Change a webhook endpoint, or disable and re-enable it",
     description:
@@ -174,7 +195,11 @@ webhookEndpointRoutes.openapi(
       params: EndpointIdParam,
       body: { content: { "application/json": { schema: PatchWebhookEndpointBody } }, required: true },
     },
-    responses: { 200: json(EndpointEnvelope, "The updated webhook endpoint"), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: json(EndpointEnvelope, "The updated webhook endpoint", {
+        endpoint: { ...EXAMPLE_WEBHOOK_ENDPOINT, status: "disabled", disabled_reason: "manual" },
+      }),
+    },
   }),
   async (c) => {
     const patch = c.req.valid("json");
@@ -223,15 +248,17 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "delete",
     path: "/admin/webhook-endpoints/{endpoint_id}",
+    errors: ["not_found"],
     tags,
     summary: "Delete a webhook endpoint and its deliveries",
     request: { params: EndpointIdParam },
-    responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
+    responses: { 204: { description: "Deleted" } },
   }),
   async (c) => {
     const row = await visibleEndpoint(c.env.DB, c.get("principal"), c.req.valid("param").endpoint_id);
     await deleteEndpoint(c.env.DB, row, clockNow(), auditContextOf(c));
-    return c.body(null, 204);
+    // zod-openapi types a response without content as the body `{}`; a 204 has none at all.
+    return c.body(null, 204) as never;
   },
 );
 
@@ -239,12 +266,18 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "post",
     path: "/admin/webhook-endpoints/{endpoint_id}/rotate-secret",
+    errors: ["not_found", "secret_already_shown"],
     tags,
     summary: "Rotate a webhook endpoint's signing secret",
     description:
       "The new secret is in this response and never again. For 24 hours every delivery carries two signatures, the new secret's and the old one's, so receivers can switch without missing one.",
     request: { params: EndpointIdParam },
-    responses: { 200: json(EndpointWithSecret, "The endpoint and its new secret"), ...errorResponses(401, 404) },
+    responses: {
+      200: json(EndpointWithSecret, "The endpoint and its new secret", {
+        endpoint: EXAMPLE_WEBHOOK_ENDPOINT,
+        secret: EXAMPLE_WEBHOOK_SECRET,
+      }),
+    },
   }),
   async (c) => {
     const found = await visibleEndpoint(c.env.DB, c.get("principal"), c.req.valid("param").endpoint_id);
@@ -272,11 +305,24 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "post",
     path: "/admin/webhook-endpoints/{endpoint_id}/test",
+    errors: ["not_found"],
     tags,
     summary: "Send a webhook.test event to the endpoint",
     description: "Queued at once, delivered (and retried) like any event, whatever the endpoint's `events`.",
     request: { params: EndpointIdParam },
-    responses: { 202: json(DeliveryEnvelope, "The test event's delivery, pending"), ...errorResponses(401, 404) },
+    responses: {
+      202: json(DeliveryEnvelope, "The test event's delivery, pending", {
+        delivery: {
+          ...EXAMPLE_DELIVERY,
+          event_type: "webhook.test",
+          status: "pending",
+          attempts: 0,
+          last_attempt_at: null,
+          next_attempt_at: EXAMPLE_DELIVERY.created_at,
+          response_status: null,
+        },
+      }),
+    },
   }),
   async (c) => {
     const endpoint = await visibleEndpoint(c.env.DB, c.get("principal"), c.req.valid("param").endpoint_id);
@@ -289,10 +335,13 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "get",
     path: "/admin/webhook-endpoints/{endpoint_id}/deliveries",
+    errors: ["not_found"],
     tags,
     summary: "List an endpoint's deliveries, newest first (kept 30 days)",
     request: { params: EndpointIdParam, query: ListDeliveriesQuery },
-    responses: { 200: json(DeliveryList, "A page of deliveries"), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: json(DeliveryList, "A page of deliveries", { deliveries: [EXAMPLE_DELIVERY], next_cursor: null }),
+    },
   }),
   async (c) => {
     const endpoint = await visibleEndpoint(c.env.DB, c.get("principal"), c.req.valid("param").endpoint_id);
@@ -317,12 +366,17 @@ webhookEndpointRoutes.openapi(
   adminRoute(PERMISSION, {
     method: "post",
     path: "/admin/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry",
+    errors: ["not_found"],
     tags,
     summary: "Try a delivery again now",
     description:
       "A new attempt is queued at once, with the same `webhook-id`; a delivery that had failed is pending again until it does.",
     request: { params: DeliveryIdParams },
-    responses: { 202: json(DeliveryEnvelope, "The delivery, pending"), ...errorResponses(401, 404) },
+    responses: {
+      202: json(DeliveryEnvelope, "The delivery, pending", {
+        delivery: { ...EXAMPLE_DELIVERY, status: "pending", next_attempt_at: EXAMPLE_DELIVERY.last_attempt_at },
+      }),
+    },
   }),
   async (c) => {
     const { endpoint_id, delivery_id } = c.req.valid("param");

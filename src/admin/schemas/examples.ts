@@ -4,7 +4,9 @@ import type { AlertSchema, AuditEntrySchema, UsageSchema } from "./observability
 import type { OrganizationSchema } from "./organizations";
 import type { AdminTokenSchema, MeSchema } from "./tokens";
 import type { UsageOverviewSchema } from "./usage-overview";
+import type { WebhookDeliverySchema, WebhookEndpointSchema } from "./webhook-endpoints";
 import type { WorkflowSchema } from "./workflows";
+import { DEFAULT_ALERT_SETTINGS } from "../../domain/alert-settings";
 
 /**
  * The objects the example answers of the OpenAPI document show (/docs, /openapi.json), one of each
@@ -31,6 +33,7 @@ export const EXAMPLE_CLIENT: z.output<typeof ClientSchema> = {
   previous_secret_expires_at: null,
   revoked_at: null,
   rotation_due_at: "2026-04-28T12:00:00.000Z",
+  alert_settings: DEFAULT_ALERT_SETTINGS,
 };
 
 /** Never a real secret: the shape of one. */
@@ -43,6 +46,7 @@ export const EXAMPLE_WORKFLOW: z.output<typeof WorkflowSchema> = {
   status: "active",
   allowed_origins: ["https://app.example.com"],
   token_issued_at: "2026-01-28T12:05:00.000Z",
+  needs_rekey: false,
   created_at: "2026-01-28T12:05:00.000Z",
   updated_at: "2026-01-28T12:05:00.000Z",
   last_used_at: "2026-02-03T09:41:07.000Z",
@@ -144,4 +148,34 @@ export const EXAMPLE_AUDIT_ENTRY: z.output<typeof AuditEntrySchema> = {
   ip: "203.0.113.7",
   request_id: "req_9Tq2mZ7xWc4BnL1kVp8Rs",
   details: { grace_period_seconds: 3600 },
+};
+
+export const EXAMPLE_WEBHOOK_ENDPOINT: z.output<typeof WebhookEndpointSchema> = {
+  id: "whe_4fT9kQ2mXbV7cLp0sNw3Ze",
+  url: "https://hooks.example.com/nafsi",
+  description: "On-call alerts",
+  events: ["rate_limit_approaching", "failed_authentication", "secret_leaked"],
+  client_ids: null,
+  status: "enabled",
+  disabled_reason: null,
+  organization_id: "org_default",
+  secret_last_four: "Qx8=",
+  created_at: "2026-02-01T08:00:00.000Z",
+  updated_at: "2026-02-01T08:00:00.000Z",
+};
+
+/** Never a real secret: the shape of one. */
+export const EXAMPLE_WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw5ZSQ0rXqQx8=";
+
+export const EXAMPLE_DELIVERY: z.output<typeof WebhookDeliverySchema> = {
+  id: "whd_8Hn2VbQ5cXr1LpT7kZw0Ms",
+  event_id: "evt_2Wq7NcT4vHb9XsK1rPm6Jd",
+  event_type: "failed_authentication",
+  status: "succeeded",
+  attempts: 1,
+  created_at: "2026-02-03T09:41:08.000Z",
+  last_attempt_at: "2026-02-03T09:41:09.000Z",
+  next_attempt_at: null,
+  response_status: 204,
+  error: null,
 };
