@@ -387,7 +387,13 @@ describe("answers that are not kept", () => {
 });
 
 /** The admin POSTs whose answer shows a secret (the contract's list). */
-const SHOWS_SECRET = ["/admin/clients", "/admin/clients/{client_id}/regenerate-secret", "/admin/tokens"];
+const SHOWS_SECRET = [
+  "/admin/clients",
+  "/admin/clients/{client_id}/regenerate-secret",
+  "/admin/tokens",
+  "/admin/webhook-endpoints",
+  "/admin/webhook-endpoints/{endpoint_id}/rotate-secret",
+];
 
 describe("the OpenAPI document", () => {
   it("shows the Idempotency-Key header and its 409s on every admin POST (secret_already_shown where a secret is shown), and on no other method", async () => {
