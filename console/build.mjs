@@ -2,21 +2,22 @@
 // /console/app.js and /console/app.css through its ASSETS binding (src/site/console.ts).
 // Fails when the shipped JavaScript exceeds its budget (60 KB gzip).
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { publishDir, stagingDir } from "../scripts/lib/publish-dir.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "dist", "console");
 const BUDGET_GZIP_BYTES = 60 * 1024;
 
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-
+// Built beside the served directory and then published over it: a running Worker (or test) that
+// reads the console while `npm start` rebuilds it never finds a file missing or half-written.
+const staging = stagingDir(out);
 await build({
   entryPoints: { app: join(here, "src", "main.tsx"), "app.css": join(here, "src", "app.css") },
-  outdir: out,
+  outdir: staging,
   bundle: true,
   minify: true,
   format: "esm",
@@ -26,6 +27,7 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+publishDir(staging, out);
 
 const js = readFileSync(join(out, "app.js"));
 const gzip = gzipSync(js, { level: 9 }).length;

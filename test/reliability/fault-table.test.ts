@@ -46,9 +46,13 @@ const HANG_POLL_MS = 20;
 /** Calls into a client's object made with a faulty env; awaited before the row checks what is kept. */
 const inFlight: Promise<unknown>[] = [];
 
-function faultyCall(fault: Fault, what: string): Promise<never> {
+/**
+ * `row` is the counter's value when the faulty binding was made for the row: a call that only
+ * starts once the row has ended (the answer came on the deadline before a slow call into the
+ * client's object got this far) is released at once instead of hanging past the row's end.
+ */
+function faultyCall(fault: Fault, what: string, row: number): Promise<never> {
   if (fault === "fails") return Promise.reject(new Error(`${what}: injected failure (connection lost)`));
-  const row = rowsEnded;
   return new Promise<never>((_resolve, reject) => {
     const poll = () =>
       rowsEnded === row ? setTimeout(poll, HANG_POLL_MS) : reject(new Error(`${what}: released at the end of the row`));
@@ -70,17 +74,23 @@ const unwrap = (v: unknown): unknown =>
  * passes through to the real binding, and an object it hands back (a D1 statement or session, a
  * Durable Object stub) is wrapped the same way.
  */
-function wrapped<T extends object>(binding: T, faulty: (method: string) => boolean, fault: Fault, label: string): T {
+function wrapped<T extends object>(
+  binding: T,
+  faulty: (method: string) => boolean,
+  fault: Fault,
+  label: string,
+  row = rowsEnded,
+): T {
   const proxy = new Proxy(binding, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);
       if (typeof value !== "function" || typeof prop !== "string" || prop === "then") return value;
-      if (faulty(prop)) return () => faultyCall(fault, `${label}.${prop}`);
+      if (faulty(prop)) return () => faultyCall(fault, `${label}.${prop}`, row);
       return (...args: unknown[]) => {
         const result: unknown = Reflect.apply(value, target, args.map(unwrap));
         const isObject = result !== null && typeof result === "object";
         return isObject && typeof (result as { then?: unknown }).then !== "function"
-          ? wrapped(result, faulty, fault, label)
+          ? wrapped(result, faulty, fault, label, row)
           : result;
       };
     },
@@ -93,7 +103,7 @@ const D1_QUERIES = new Set(["first", "all", "raw", "run", "batch", "exec"]);
 const KV_CALLS = new Set(["get", "getWithMetadata", "put", "delete", "list"]);
 const NAMESPACE_METHODS = new Set(["getByName", "get", "idFromName", "idFromString", "newUniqueId", "jurisdiction"]);
 
-const faultyD1 = (fault: Fault) => wrapped(env.DB, (m) => D1_QUERIES.has(m), fault, "DB");
+const faultyD1 = (fault: Fault, row = rowsEnded) => wrapped(env.DB, (m) => D1_QUERIES.has(m), fault, "DB", row);
 
 /**
  * The client's Durable Object with D1 faulty inside it: before each call the object is given an
@@ -101,6 +111,7 @@ const faultyD1 = (fault: Fault) => wrapped(env.DB, (m) => D1_QUERIES.has(m), fau
  */
 function d1InObject(fault: Fault): Env["CLIENT_AUTHORITY"] {
   const namespace = env.CLIENT_AUTHORITY;
+  const row = rowsEnded;
   return new Proxy(namespace, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);
@@ -113,7 +124,7 @@ function d1InObject(fault: Fault): Env["CLIENT_AUTHORITY"] {
             if (typeof call !== "function" || method === "then") return call;
             return (...args: unknown[]) => {
               const run = (async () => {
-                await patchAuthorityEnv(name, { DB: faultyD1(fault) });
+                await patchAuthorityEnv(name, { DB: faultyD1(fault, row) });
                 try {
                   return await Reflect.apply(call, s, args);
                 } finally {
