@@ -11,6 +11,7 @@ import { OverviewPage } from "./pages/overview";
 import { SignIn } from "./pages/sign-in";
 import { TokensPage } from "./pages/tokens";
 import { UsagePage } from "./pages/usage";
+import { WebhooksPage } from "./pages/webhooks";
 import { WorkflowsPage } from "./pages/workflows";
 import { Loading } from "./ui/status";
 
@@ -20,6 +21,7 @@ const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: "/clients", label: "Clients", permission: "clients:read" },
   { path: "/workflows", label: "Workflows", permission: "workflows:read" },
   { path: "/alerts", label: "Alerts", permission: "alerts:read" },
+  { path: "/webhooks", label: "Webhooks", permission: "webhooks:manage" },
   { path: "/audit-log", label: "Audit log", permission: "audit:read" },
   { path: "/admin-tokens", label: "Admin tokens", permission: "tokens:manage" },
   { path: "/organizations", label: "Organizations", permission: "organizations:manage" },
@@ -92,6 +94,7 @@ function Shell(props: { me: Me; onSignOut: () => void }) {
   else if (current?.path === "/clients") page = <ClientsPage me={props.me} />;
   else if (current?.path === "/workflows") page = <WorkflowsPage me={props.me} />;
   else if (current?.path === "/alerts") page = <AlertsPage me={props.me} />;
+  else if (current?.path === "/webhooks") page = <WebhooksPage me={props.me} />;
   else if (current?.path === "/audit-log") page = <AuditPage me={props.me} />;
   else if (current?.path === "/admin-tokens") page = <TokensPage me={props.me} />;
   else if (current?.path === "/organizations") page = <OrganizationsPage me={props.me} />;

@@ -11,6 +11,8 @@ export type {
   Organization,
   Usage,
   UsageOverview,
+  WebhookDelivery,
+  WebhookEndpoint,
   Workflow,
 } from "@nafsi/sdk";
 

@@ -111,12 +111,15 @@ export class NafsiAdmin {
 
   /**
    * Webhook endpoints (Standard Webhooks): the secret is in the answers of `create` and
-   * `rotateSecret` only. `deliveries` iterates an endpoint's deliveries, newest first.
+   * `rotateSecret` only. `deliveries` iterates an endpoint's deliveries, newest first, and
+   * `deliveries.page` reads one page of them.
    */
   readonly webhookEndpoints = {
     create: (body: Body<"POST /admin/webhook-endpoints">) => this.#call("POST /admin/webhook-endpoints", {}, body),
     list: (query: ListQuery<"GET /admin/webhook-endpoints"> = {}) =>
       this.#list("GET /admin/webhook-endpoints", "endpoints", query),
+    page: (query: PageQuery<"GET /admin/webhook-endpoints"> = {}) =>
+      this.#call("GET /admin/webhook-endpoints", {}, undefined, query),
     get: (endpointId: string) => this.#call("GET /admin/webhook-endpoints/{endpoint_id}", { endpoint_id: endpointId }),
     update: (endpointId: string, body: Body<"PATCH /admin/webhook-endpoints/{endpoint_id}">) =>
       this.#call("PATCH /admin/webhook-endpoints/{endpoint_id}", { endpoint_id: endpointId }, body),
@@ -127,10 +130,21 @@ export class NafsiAdmin {
       this.#call("POST /admin/webhook-endpoints/{endpoint_id}/rotate-secret", { endpoint_id: endpointId }),
     test: (endpointId: string) =>
       this.#call("POST /admin/webhook-endpoints/{endpoint_id}/test", { endpoint_id: endpointId }),
-    deliveries: (endpointId: string, query: ListQuery<"GET /admin/webhook-endpoints/{endpoint_id}/deliveries"> = {}) =>
-      this.#list("GET /admin/webhook-endpoints/{endpoint_id}/deliveries", "deliveries", query, {
-        endpoint_id: endpointId,
-      }),
+    deliveries: Object.assign(
+      (endpointId: string, query: ListQuery<"GET /admin/webhook-endpoints/{endpoint_id}/deliveries"> = {}) =>
+        this.#list("GET /admin/webhook-endpoints/{endpoint_id}/deliveries", "deliveries", query, {
+          endpoint_id: endpointId,
+        }),
+      {
+        page: (endpointId: string, query: PageQuery<"GET /admin/webhook-endpoints/{endpoint_id}/deliveries"> = {}) =>
+          this.#call(
+            "GET /admin/webhook-endpoints/{endpoint_id}/deliveries",
+            { endpoint_id: endpointId },
+            undefined,
+            query,
+          ),
+      },
+    ),
     retryDelivery: (endpointId: string, deliveryId: string) =>
       this.#call("POST /admin/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/retry", {
         endpoint_id: endpointId,

@@ -264,4 +264,20 @@ describe("NafsiAdmin: webhook endpoints", () => {
     expect(net.sent[0]!.body).toEqual({ url: "https://hooks.example.com/", events: ["*"] });
     expect(net.sent[4]!.body).toEqual({ status: "disabled" });
   });
+
+  it("webhookEndpoints.page and deliveries.page read one page with its cursor, next_cursor included", async () => {
+    const { net, admin: a } = admin([
+      json(200, { endpoints: [{ id: "whe_2" }], next_cursor: "c1" }),
+      json(200, { deliveries: [{ id: "whd_1" }], next_cursor: null }),
+    ]);
+    expect(await a.webhookEndpoints.page({ limit: 1 })).toEqual({ endpoints: [{ id: "whe_2" }], next_cursor: "c1" });
+    expect(await a.webhookEndpoints.deliveries.page("whe_1", { status: "failed", cursor: "d1", limit: 25 })).toEqual({
+      deliveries: [{ id: "whd_1" }],
+      next_cursor: null,
+    });
+    expect(net.sent.map((s) => `${s.method} ${s.url.slice(BASE.length)}`)).toEqual([
+      "GET /admin/webhook-endpoints?limit=1",
+      "GET /admin/webhook-endpoints/whe_1/deliveries?status=failed&cursor=d1&limit=25",
+    ]);
+  });
 });

@@ -87,7 +87,16 @@ describe("console: signing in and out", () => {
     const { context, page } = await openConsole(browser);
     await signIn(page);
     const nav = page.getByRole("navigation", { name: "Main" });
-    for (const name of ["Overview", "Clients", "Workflows", "Alerts", "Audit log", "Admin tokens", "Organizations"]) {
+    for (const name of [
+      "Overview",
+      "Clients",
+      "Workflows",
+      "Alerts",
+      "Webhooks",
+      "Audit log",
+      "Admin tokens",
+      "Organizations",
+    ]) {
       expect(await nav.getByRole("link", { name, exact: true }).isVisible()).toBe(true);
     }
     const storage = await page.evaluate(() => ({

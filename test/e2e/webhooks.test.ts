@@ -1,48 +1,28 @@
 // Webhook endpoints against the real Worker (wrangler dev, with its local queue): a receiver on a
 // loopback port gets real alerts, signed as Standard Webhooks and verified with the reference
 // `standardwebhooks` package, and a delivery answered with a 500 comes back with the same webhook-id.
-import { type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NafsiAdmin } from "../../sdk/src/index.js";
 import { eventually } from "./support/console";
 import { gateway } from "./support/shared";
+import { type Receiver, startReceiver } from "./support/webhook-receiver";
 
-interface Arrival {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  at: number;
-}
-
-const arrivals: Arrival[] = [];
 /** Paths that answer 500 to their first request, then 204. */
 const failOnce = new Set<string>();
-let server: Server;
+let server: Receiver;
 let receiver: string;
 let admin: NafsiAdmin;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const path = req.url ?? "/";
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      arrivals.push({ path, headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
-      const fail = failOnce.delete(path);
-      res.writeHead(fail ? 500 : 204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiver = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startReceiver((path) => (failOnce.delete(path) ? 500 : 204));
+  receiver = server.url;
   admin = new NafsiAdmin({ baseUrl: gateway().baseUrl, token: gateway().adminToken });
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
-const arrivalsAt = (path: string) => arrivals.filter((a) => a.path === path);
+const arrivalsAt = (path: string) => server.arrivalsAt(path);
 
 describe("webhook endpoints against the gateway", () => {
   it("failed authentications raise an alert that arrives signed and verifies with standardwebhooks", async () => {

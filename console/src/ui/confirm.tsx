@@ -1,11 +1,16 @@
 import { useState } from "hono/jsx/dom";
+import type { Child } from "hono/jsx";
 import { messageOf } from "../gateway";
 import { Dialog } from "./dialog";
 import { ErrorMessage } from "./status";
 
-/** An in-page confirmation (never the browser's confirm()) for an action that cannot be undone. */
+/**
+ * An in-page confirmation (never the browser's confirm()) for an action that cannot be undone;
+ * `message` says what it does when "Are you sure? This cannot be undone." is not the whole story.
+ */
 export function Confirm(props: {
   title: string;
+  message?: Child;
   confirmLabel: string;
   onConfirm: () => Promise<void>;
   onClose: () => void;
@@ -24,7 +29,7 @@ export function Confirm(props: {
   };
   return (
     <Dialog title={props.title} onClose={props.onClose}>
-      <p>Are you sure? This cannot be undone.</p>
+      <p>{props.message ?? "Are you sure? This cannot be undone."}</p>
       <ErrorMessage error={error} />
       <div class="actions">
         <button type="button" class="danger" disabled={busy} onClick={confirm}>

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import type { Child } from "hono/jsx";
 import { messageOf } from "../gateway";
+import { useMounted } from "./mounted";
 import { ErrorMessage } from "./status";
 
 /**
@@ -22,14 +23,8 @@ export function DownloadLink(props: {
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // No state set once the page is gone (see usePaged); the file is still saved.
-  const mounted = useRef(true);
-  useEffect(
-    () => () => {
-      mounted.current = false;
-    },
-    [],
-  );
+  // No state set once the page is gone; the file is still saved.
+  const mounted = useMounted();
   const download = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
