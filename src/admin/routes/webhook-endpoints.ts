@@ -193,7 +193,7 @@ webhookEndpointRoutes.openapi(
       '`status: "disabled"` stops deliveries (`disabled_reason: "manual"`); `"enabled"` resumes them, also after the gateway disabled a failing endpoint.',
     request: {
       params: EndpointIdParam,
-      body: { content: { "application/json": { schema: PatchWebhookEndpointBody } }, required: true },
+      body: jsonRequest(PatchWebhookEndpointBody, { status: "disabled" }),
     },
     responses: {
       200: json(EndpointEnvelope, "The updated webhook endpoint", {
