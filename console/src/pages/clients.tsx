@@ -8,7 +8,7 @@ import { ListTable, NameCells } from "../ui/list-table";
 import { MoreButton } from "../ui/more-button";
 import { OrganizationFilter, useOrganizations } from "../ui/organization-filter";
 import { usePaged } from "../ui/paged";
-import { Empty, ErrorMessage, Loading } from "../ui/status";
+import { Empty, ErrorMessage, Loading, Notice } from "../ui/status";
 import { AlertSettings } from "./client-alert-settings";
 import { CreateClient } from "./client-create";
 import { EditClient } from "./client-edit";
@@ -65,11 +65,7 @@ export function ClientsPage(props: { me: Me }) {
         </div>
       </div>
       <ErrorMessage error={list.error} />
-      {notice ? (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice text={notice} />
       {list.items.length > 0 ? (
         <ListTable caption="API clients, newest first" columns={COLUMNS}>
           {list.items.map((client) => (

@@ -7,7 +7,7 @@ import { ListTable } from "../ui/list-table";
 import { MoreButton } from "../ui/more-button";
 import { PageHead } from "../ui/page-head";
 import { usePaged } from "../ui/paged";
-import { Empty, ErrorMessage, Loading } from "../ui/status";
+import { Empty, ErrorMessage, Loading, Notice } from "../ui/status";
 import { AddEndpoint } from "./webhook-add";
 import { Deliveries } from "./webhook-deliveries";
 import { eventsText } from "./webhook-events";
@@ -71,11 +71,7 @@ export function WebhooksPage(_props: { me: Me }) {
         Webhooks.
       </p>
       <ErrorMessage error={list.error ?? call.error} />
-      {notice ? (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice text={notice} />
       {list.items.length > 0 ? (
         <ListTable caption="Webhook endpoints, newest first" columns={COLUMNS}>
           {list.items.map((e) => (

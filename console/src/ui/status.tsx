@@ -13,4 +13,12 @@ export const ErrorMessage = (props: { error: string | null }) =>
     </p>
   ) : null;
 
+/** What an action just did (announced politely, unlike an error). */
+export const Notice = (props: { text: string | null }) =>
+  props.text ? (
+    <p class="notice" role="status">
+      {props.text}
+    </p>
+  ) : null;
+
 export const Empty = (props: { children?: Child }) => <p class="empty">{props.children}</p>;
