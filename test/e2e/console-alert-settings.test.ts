@@ -3,15 +3,14 @@
 // sent, the API's message on an out-of-range value, the row action gated like Edit, keyboard use,
 // axe and 375 px with the dialog open. The dialog's screenshot in docs/ is taken here
 // (CONSOLE_SCREENSHOTS=1).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { NafsiError, type Client } from "@nafsi/sdk";
-import { launchBrowser } from "./support/browser";
 import {
+  consolePerTest,
   expectAccessible,
   expectNoHorizontalScroll,
   goTo,
-  openConsole,
   row,
   screenshotPath,
   signIn,
@@ -27,23 +26,8 @@ const TYPES = [
   "Secret rotation due",
 ];
 
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await openConsole(browser));
-  await signIn(page);
-});
-afterEach(async () => {
-  await context?.close();
-});
+consolePerTest((o) => (page = o.page));
 
 /** A client whose settings differ from the defaults in every type, so "unchanged" means something. */
 async function clientWithSettings(label: string): Promise<Client> {

@@ -1,37 +1,24 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import {
   callVerify,
+  consolePerTest,
   createClient,
   expectAccessible,
   expectNoHorizontalScroll,
   goTo,
-  openConsole,
   row,
   signIn,
   uniqueName,
 } from "./support/console";
 import { adminApi } from "./support/shared";
 
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
+consolePerTest((o) => (page = o.page));
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  ({ context, page } = await openConsole(browser));
-  await signIn(page);
   await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
   await goTo(page, "Clients");
-});
-afterEach(async () => {
-  await context?.close();
 });
 
 const secretShown = (where: Page | ReturnType<Page["getByRole"]>) =>

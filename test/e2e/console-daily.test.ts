@@ -3,16 +3,15 @@
 // audit changes, role presets, re-keying after a regeneration, no write actions on a revoked
 // client's workflows, a failed page that shows only its error, and axe on every page. The pages'
 // screenshots in docs/ are taken here (CONSOLE_SCREENSHOTS=1).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import type { Client } from "@nafsi/sdk";
-import { launchBrowser } from "./support/browser";
 import {
+  consolePerTest,
   eventually,
   expectAccessible,
   expectNoHorizontalScroll,
   goTo as follow,
-  openConsole,
   row,
   screenshotPath,
   signIn,
@@ -20,9 +19,8 @@ import {
 } from "./support/console";
 import { gateway, sdkAdmin } from "./support/shared";
 
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
+consolePerTest((o) => (page = o.page));
 
 const admin = () => sdkAdmin();
 const verify = (clientId: string, secret: string) =>
@@ -43,7 +41,6 @@ let robot: { id: string; name: string };
 let robotClient: Client;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   const api = admin();
   let created = await api.clients.create({ name: uniqueName("Alpha Payments"), environment: "production" });
   alpha = created.client;
@@ -85,16 +82,6 @@ beforeAll(async () => {
       ? true
       : undefined;
   });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await openConsole(browser));
-  await signIn(page);
-});
-afterEach(async () => {
-  await context?.close();
 });
 
 const goTo = (link: string, heading = link) => follow(page, link, heading);

@@ -1,29 +1,21 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import {
+  consolePerTest,
   createClient,
+  type CreatedClient,
   eventually,
   expectAccessible,
   expectNoHorizontalScroll,
   goTo,
-  openConsole,
   row,
+  screenshotPath,
   signIn,
   uniqueName,
-  type CreatedClient,
 } from "./support/console";
 import { adminApi, gateway } from "./support/shared";
-
-// Screenshots for the README: written to docs/ with CONSOLE_SCREENSHOTS=1, otherwise to a temp dir.
-const SHOTS =
-  process.env.CONSOLE_SCREENSHOTS === "1"
-    ? resolve(import.meta.dirname, "../../docs")
-    : join(tmpdir(), "nafsi-console-shots");
 
 interface Organization {
   id: string;
@@ -33,10 +25,9 @@ interface Organization {
   client_count: number;
 }
 
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let scriptErrors: string[];
+consolePerTest((o) => ({ page, scriptErrors } = o), { signedIn: false });
 // One organization whose traffic the Overview test knows exactly (the Worker is shared by the run).
 let traffic: { organization: Organization; clients: CreatedClient[] };
 
@@ -70,8 +61,6 @@ async function createInOrganization(secret: string, body: Record<string, unknown
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(SHOTS, { recursive: true });
   // Traffic first: usage reaches D1 when each client's Durable Object flushes (within a minute).
   const organization = await createOrganization("Northwind Health", { max_rate_limit: 500 });
   const team = await boundToken(organization.id, uniqueName("Northwind setup"));
@@ -88,15 +77,6 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) await verify({ "X-Client-ID": claims.client.id, "X-Client-Secret": "sk_live_wrong" });
   for (let i = 0; i < 3; i++) await verify(secretOf(sandbox));
   traffic = { organization, clients: [portal, claims, sandbox] };
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page, scriptErrors } = await openConsole(browser));
-});
-afterEach(async () => {
-  await context?.close();
 });
 
 const figure = (term: string) =>
@@ -250,7 +230,7 @@ describe("console: organizations (the operator)", () => {
     await goTo(page, "Organizations");
     await row(page, traffic.organization.name).waitFor();
     await expectAccessible(page);
-    await page.screenshot({ path: join(SHOTS, "console-organizations.png") });
+    await page.screenshot({ path: screenshotPath("console-organizations.png") });
     await page.setViewportSize({ width: 375, height: 740 });
     await expectNoHorizontalScroll(page);
     await expectAccessible(page);
@@ -356,7 +336,7 @@ describe("console: overview", () => {
     await page.getByRole("img", { name: /Daily requests/ }).waitFor();
     await row(page, "Patient Portal").waitFor();
     await expectAccessible(page);
-    await page.screenshot({ path: join(SHOTS, "console-overview.png"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("console-overview.png"), fullPage: true });
     await page.setViewportSize({ width: 375, height: 740 });
     await expectNoHorizontalScroll(page);
     await expectAccessible(page);

@@ -1,34 +1,24 @@
-import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "./support/browser";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import {
   callVerify,
+  consolePerTest,
   createClient,
+  type CreatedClient,
   eventually,
   expectAccessible,
   expectNoHorizontalScroll,
   goTo as follow,
-  openConsole,
   row,
-  signIn,
+  screenshotPath,
   uniqueName,
-  type CreatedClient,
 } from "./support/console";
 import { adminApi, gateway } from "./support/shared";
 
-// Screenshots for the README: written to docs/ with CONSOLE_SCREENSHOTS=1, otherwise to a temp dir
-// (they hold IDs and times, so a normal run must not rewrite committed files).
-const SHOTS =
-  process.env.CONSOLE_SCREENSHOTS === "1"
-    ? resolve(import.meta.dirname, "../../docs")
-    : join(tmpdir(), "nafsi-console-shots");
-
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
+consolePerTest((o) => (page = o.page));
 let busy: CreatedClient;
 let workflowId: string;
 
@@ -36,8 +26,6 @@ const send = (headers: Record<string, string>, path = "/v1/verify") =>
   fetch(`${gateway().baseUrl}${path}`, { method: "POST", headers, body: "{}" }).then((r) => r.arrayBuffer());
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(SHOTS, { recursive: true });
   // Traffic for the usage page, sent first: usage reaches D1 when the client's Durable Object
   // flushes (every 20 s), and the alert for failed authentications with it.
   busy = await createClient(uniqueName("Web Checkout"), "production", 20);
@@ -50,16 +38,6 @@ beforeAll(async () => {
   for (let i = 0; i < 6; i++) await send({ "X-Client-ID": busy.client.id, "X-Workflow-ID": workflowId });
   for (let i = 0; i < 6; i++) await send({ "X-Client-ID": busy.client.id, "X-Client-Secret": "sk_live_wrong" });
   for (let i = 0; i < 4; i++) await send(bySecret); // past 20/min: rate limited
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await openConsole(browser));
-  await signIn(page);
-});
-afterEach(async () => {
-  await context?.close();
 });
 
 const goTo = (link: string, heading = link) => follow(page, link, heading);
@@ -180,7 +158,7 @@ describe("console: usage", () => {
     expect(await page.getByRole("img", { name: /Daily requests/ }).getAttribute("aria-label")).toContain(
       `${usage.total_requests} requests`,
     );
-    await page.screenshot({ path: join(SHOTS, "console-usage.png") });
+    await page.screenshot({ path: screenshotPath("console-usage.png") });
     await checkPageAtPhoneWidth();
   });
 
@@ -245,7 +223,7 @@ describe("console: screenshots", () => {
     });
     await goTo("Clients");
     await row(page, "Production iOS App").first().waitFor();
-    await page.screenshot({ path: join(SHOTS, "console-clients.png") });
+    await page.screenshot({ path: screenshotPath("console-clients.png") });
     await page.setViewportSize({ width: 375, height: 812 });
     // For reviewers only (not in the README): the same page as cards on a phone.
     await page.screenshot({ path: join(tmpdir(), "nafsi-console-clients-375.png") });

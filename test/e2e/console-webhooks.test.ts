@@ -3,16 +3,15 @@
 // the test events, verified with the reference `standardwebhooks` package and the secret the page
 // showed once. The page's screenshot in docs/ is taken here (CONSOLE_SCREENSHOTS=1).
 import { Webhook } from "standardwebhooks";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
 import { NafsiError } from "@nafsi/sdk";
-import { launchBrowser } from "./support/browser";
 import {
+  consolePerTest,
   eventually,
   expectAccessible,
   expectNoHorizontalScroll,
   goTo,
-  openConsole,
   row,
   screenshotPath,
   signIn,
@@ -25,25 +24,15 @@ import { type Receiver, startReceiver } from "./support/webhook-receiver";
 const answers = new Map<string, number>();
 let server: Receiver;
 let receiver: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
+consolePerTest((o) => (page = o.page));
 
 beforeAll(async () => {
   server = await startReceiver((path) => answers.get(path) ?? 204);
   receiver = server.url;
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await openConsole(browser));
-  await signIn(page);
-});
-afterEach(async () => {
-  await context?.close();
 });
 
 const arrivalsAt = (path: string) => server.arrivalsAt(path);

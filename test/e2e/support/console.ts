@@ -3,9 +3,9 @@
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { seriousA11yViolations } from "./browser";
+import { launchBrowser, seriousA11yViolations } from "./browser";
 import { adminApi, gateway } from "./shared";
 
 export interface CreatedClient {
@@ -32,6 +32,33 @@ export async function openConsole(browser: Browser, options: { width?: number; h
   });
   await page.goto("/console");
   return { context, page, scriptErrors };
+}
+
+export type OpenedConsole = Awaited<ReturnType<typeof openConsole>>;
+
+/**
+ * The hooks every console test file needs: one Chromium for the file and, for each test, a fresh
+ * context on /console, signed in unless `signedIn: false`. `opened` is given each test's page (and
+ * its script errors) before the file's own beforeEach hooks run, which run after these.
+ */
+export function consolePerTest(opened: (o: OpenedConsole) => void, { signedIn = true } = {}): void {
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    const o = await openConsole(browser!);
+    context = o.context;
+    opened(o);
+    if (signedIn) await signIn(o.page);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
 }
 
 export async function signIn(page: Page, token = gateway().adminToken) {
