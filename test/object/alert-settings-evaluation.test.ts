@@ -5,11 +5,10 @@
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { admitted, cronAt, flushAndList, midHour, objectFailures } from "../support/alerts";
+import { admitted, cronAt, flushAndList, midHour, objectFailures, storeHourlyHistory } from "../support/alerts";
 import { manualClock } from "../support/clock";
 import { alertsOf, authority, createClient, flushUsage, patchClient, sleep } from "../support/helpers";
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
@@ -154,16 +153,7 @@ describe("unusual_usage", () => {
   it("factor 1.5 over a 7-day mean of 10/hour: 15 (exactly 1.5×) → none; the 16th → one", async () => {
     const c = await createClient({ alert_settings: { unusual_usage: { factor: 1.5, min_requests: 1 } } });
     const clock = await midHour(c.id);
-    await runInDurableObject(authority(c.id), (_i, state) => {
-      const currentHour = Math.floor(clock.now() / HOUR_MS) * HOUR_MS;
-      for (let h = 1; h <= 168; h++) {
-        state.storage.sql.exec(
-          "INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)",
-          currentHour - h * HOUR_MS,
-          10,
-        );
-      }
-    });
+    await storeHourlyHistory(c.id, clock.now(), 10);
     await admitted(c.id, c.secret, 15);
     expect(await flushAndList(c.id, "unusual_usage")).toEqual([]);
     await admitted(c.id, c.secret, 1);

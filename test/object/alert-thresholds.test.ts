@@ -4,7 +4,7 @@
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { admitted, flushAndList, midHour, objectFailures } from "../support/alerts";
+import { admitted, flushAndList, midHour, objectFailures, storeHourlyHistory } from "../support/alerts";
 import { FLUSH_INTERVAL_MS } from "../../src/object/flusher";
 import {
   alertsOf,
@@ -196,23 +196,8 @@ describe("unusual_usage: the last hour's requests exceed 3× the trailing 7-day 
   it("a 7-day mean of 40/hour: 120 requests (exactly 3×) → none; the 121st → one", async () => {
     const c = await createClient({ rate_limit: 1000 });
     const clock = await midHour(c.id);
-    // The object's own hourly history (what its flushes keep for this baseline): 168 hours × 40.
-    await runInDurableObject(authority(c.id), (_i, state) => {
-      const currentHour = Math.floor(clock.now() / HOUR_MS) * HOUR_MS;
-      for (let h = 1; h <= 168; h++) {
-        state.storage.sql.exec(
-          "INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)",
-          currentHour - h * HOUR_MS,
-          40,
-        );
-      }
-      // Older than 7 days: not part of the mean.
-      state.storage.sql.exec(
-        "INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)",
-        currentHour - 169 * HOUR_MS,
-        100_000,
-      );
-    });
+    // 168 hours × 40, and an hour older than 7 days that is not part of the mean.
+    await storeHourlyHistory(c.id, clock.now(), 40, [[169, 100_000]]);
     await admitted(c.id, c.secret, 120);
     expect(await flushAndList(c.id, "unusual_usage")).toEqual([]);
     await admitted(c.id, c.secret, 1);

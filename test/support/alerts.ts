@@ -1,9 +1,24 @@
 /** Traffic that raises alerts, and reading them back (the alert tests' shared steps; not a test file). */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { expect } from "vitest";
 import worker from "../../src/index";
 import { manualClock, setObjectClock } from "./clock";
-import { alertsOf, env, flushUsage, forceFlush, sleep, statusOf, unrelatedSecret, withSecret } from "./helpers";
+import {
+  alertsOf,
+  authority,
+  env,
+  flushUsage,
+  forceFlush,
+  sleep,
+  statusOf,
+  unrelatedSecret,
+  withSecret,
+} from "./helpers";
 
 const HOUR_MS = 3_600_000;
 
@@ -55,4 +70,30 @@ export async function cronAt(clientId: string, t: number, overrides: Record<stri
     ctx,
   );
   await waitOnExecutionContext(ctx);
+}
+
+/**
+ * The object's own hourly history, what its flushes keep for the unusual-usage baseline:
+ * `requests` in each of the 168 hours before the hour of `now`, and any `older` rows (hours back,
+ * requests) beside them.
+ */
+export async function storeHourlyHistory(
+  clientId: string,
+  now: number,
+  requests: number,
+  older: [hoursBack: number, requests: number][] = [],
+): Promise<void> {
+  await runInDurableObject(authority(clientId), (_instance, state: DurableObjectState) => {
+    const currentHour = Math.floor(now / HOUR_MS) * HOUR_MS;
+    const rows: [number, number][] = [
+      ...Array.from({ length: 168 }, (_, i) => [i + 1, requests] as [number, number]),
+      ...older,
+    ];
+    for (const [back, n] of rows)
+      state.storage.sql.exec(
+        "INSERT OR REPLACE INTO usage_hours (hour, requests) VALUES (?, ?)",
+        currentHour - back * HOUR_MS,
+        n,
+      );
+  });
 }
