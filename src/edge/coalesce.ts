@@ -178,8 +178,12 @@ function outcomeOf(settled: Settled): AdmitResult {
   throw new BatchFailed(settled.error);
 }
 
+const NONE: Waiter[] = [];
+
 /** The queue, to send now; an entry abandoned in it (ABANDONED_MS) is answered as failed instead. */
 function takeQueued(lane: Lane): Waiter[] {
+  // The common case (a client's requests one after another): nothing queued, nothing allocated.
+  if (lane.next.length === 0) return NONE;
   const now = clockNow();
   const taken: Waiter[] = [];
   for (const w of lane.next.splice(0)) {
@@ -195,18 +199,15 @@ function takeQueued(lane: Lane): Waiter[] {
   return taken;
 }
 
-function send(env: Env, clientId: string, proofs: CredentialProof[]): Promise<Settled[]> {
+/** One call for `proofs`, in order: their answers, or the call's failure. */
+async function send(env: Env, clientId: string, proofs: CredentialProof[]): Promise<AdmitResult[]> {
   const completions: Completion[] | undefined = takeCompletions(env, clientId);
-  // Promise.resolve().then: a stub that throws synchronously (getByName itself) fails the batch too.
-  return Promise.resolve()
-    .then(() => authorityFor(env, clientId).admitBatch({ clientId, proofs, completions }))
-    .then(
-      (results): Settled[] => proofs.map((_, i) => ({ kind: "result", result: results[i]! })),
-      (error: unknown): Settled[] => {
-        if (completions?.length) completionsLost(clientId, completions.length, error);
-        return proofs.map(() => ({ kind: "failed", error }));
-      },
-    );
+  try {
+    return await authorityFor(env, clientId).admitBatch({ clientId, proofs, completions });
+  } catch (error) {
+    if (completions?.length) completionsLost(clientId, completions.length, error);
+    throw error;
+  }
 }
 
 /**
@@ -228,24 +229,39 @@ function lead(
   lane.busy = true;
   lane.busySince = startedAt;
   lane.owner = owner;
-  const own = Promise.withResolvers<Settled>();
-  const settle = (w: Waiter, s: Settled) => (w === self ? own.resolve(s) : (w.settled = s));
+  // The leader's own answer is its promise; followers get theirs as plain data on their waiter.
+  const own = Promise.withResolvers<AdmitResult>();
+  const settle = (current: Waiter[], results: AdmitResult[] | null, error: unknown) => {
+    for (let i = 0; i < current.length; i++) {
+      const w = current[i]!;
+      if (w === self) {
+        if (results) own.resolve(results[i]!);
+        else own.reject(new BatchFailed(error));
+      } else {
+        w.settled = results ? { kind: "result", result: results[i]! } : { kind: "failed", error };
+      }
+    }
+  };
   const chain = (async () => {
     let current: Waiter[] = [self];
     try {
       // Waited here, inside waitUntil, so that a leader whose client goes away meanwhile still sends.
       if (gather) await scheduler.wait(GATHER_MS);
-      current = [self, ...takeQueued(lane)];
+      const queued = takeQueued(lane);
+      if (queued.length > 0) current = [self, ...queued];
       for (let round = 0; ; round++) {
-        const settled = await send(
-          env,
-          clientId,
-          current.map((w) => w.proof),
-        );
+        const proofs = current.map((w) => w.proof);
+        let results: AdmitResult[] | null = null;
+        let error: unknown = null;
+        try {
+          results = await send(env, clientId, proofs);
+        } catch (err) {
+          error = err;
+        }
         lane.lastEndedAt = clockNow();
         lane.lastSize = current.length;
-        current.forEach((w, i) => settle(w, settled[i]!));
-        current = [];
+        settle(current, results, error);
+        current = NONE;
         // A chain whose lane was taken over (its call ran past STUCK_MS) leaves the queue to the new one.
         if (lane.owner !== owner || lane.next.length === 0) break;
         if (round + 1 >= MAX_CHAIN || clockNow() - startedAt >= MAX_CHAIN_MS) break;
@@ -254,19 +270,19 @@ function lead(
         // run this far, join this batch rather than wait a whole call for the next. In the bench's
         // flood this took calls per request from 0.26–0.28 to 0.21 (median of 10–14 rounds).
         await scheduler.wait(0);
-        current = lane.owner === owner ? takeQueued(lane) : [];
+        current = lane.owner === owner ? takeQueued(lane) : NONE;
         // Everything queued had been abandoned (ABANDONED_MS), or the lane was taken over meanwhile.
         if (current.length === 0) break;
       }
     } catch (error) {
-      // Nothing above should throw (send settles its own failures); if it does, the entries in hand
+      // Nothing above should throw (send's failure is caught); if it does, the entries in hand
       // answer 503 rather than wait forever.
-      for (const w of current) settle(w, { kind: "failed", error });
+      settle(current, null, error);
     } finally {
       if (lane.owner === owner) lane.busy = false;
     }
   })();
   // The followers depend on this chain: it finishes even if the leader's own client goes away.
   ctx?.waitUntil(chain);
-  return own.promise.then(outcomeOf);
+  return own.promise;
 }

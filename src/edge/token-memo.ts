@@ -18,6 +18,18 @@ const MAX_HELD = 10_000;
 export const HOLD_MS = 5_000;
 
 const verifiedByKeys = new Map<string, Lru<string, RefreshClaims | null>>();
+/** The keys of the last call and their memo: the same two strings on every request of an isolate. */
+let last: { current: string; previous: string; verified: Lru<string, RefreshClaims | null> } | null = null;
+
+/** The memo for these keys, without joining them into a new string (and hashing it) per request. */
+function verifiedFor(current: string, previous: string): Lru<string, RefreshClaims | null> {
+  if (last?.current === current && last.previous === previous) return last.verified;
+  const keys = `${current}\n${previous}`;
+  let verified = verifiedByKeys.get(keys);
+  if (!verified) verifiedByKeys.set(keys, (verified = new Lru(MAX_TOKENS)));
+  last = { current, previous, verified };
+  return verified;
+}
 
 /** The token's claims (null when it does not verify), verified once per isolate and key pair. */
 export async function verifiedClaims(
@@ -25,10 +37,9 @@ export async function verifiedClaims(
   token: string,
 ): Promise<RefreshClaims | null> {
   if (!env.TOKEN_SIGNING_KEY) throw new SigningKeyMissing();
-  const keys = `${env.TOKEN_SIGNING_KEY}\n${env.TOKEN_SIGNING_KEY_PREVIOUS ?? ""}`;
-  let verified = verifiedByKeys.get(keys);
-  if (!verified) verifiedByKeys.set(keys, (verified = new Lru(MAX_TOKENS)));
-  if (verified.has(token)) return verified.get(token)!;
+  const verified = verifiedFor(env.TOKEN_SIGNING_KEY, env.TOKEN_SIGNING_KEY_PREVIOUS ?? "");
+  const known = verified.get(token);
+  if (known !== undefined) return known;
   return verified.set(token, await verifyRefreshToken(env, token));
 }
 

@@ -52,14 +52,18 @@ function unavailable(binding: string, method: string, err: unknown): ApiError {
   return bindingUnavailable();
 }
 
-/** Guarded objects → the platform's own, handed back unwrapped (D1's batch takes its own statements). */
-const targets = new WeakMap<object, object>();
+/**
+ * A guarded object's platform original, read through the proxy itself: D1's batch takes its own
+ * statements, so what goes back into a binding is unwrapped. A symbol read on the proxy rather than
+ * a WeakMap from proxy to target: a stub is guarded on every data-plane request, and registering
+ * each one in a WeakMap was a measurable share of the guard's cost.
+ */
+const TARGET = Symbol("guarded binding target");
 
-const unguard = (value: unknown): unknown => {
-  if (Array.isArray(value))
-    return value.map((v: unknown) => (v !== null && typeof v === "object" && targets.get(v)) || v);
-  return (value !== null && typeof value === "object" && targets.get(value)) || value;
-};
+const unguardOne = (value: unknown): unknown =>
+  (value !== null && typeof value === "object" && (value as { [TARGET]?: object })[TARGET]) || value;
+
+const unguard = (value: unknown): unknown => (Array.isArray(value) ? value.map(unguardOne) : unguardOne(value));
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null &&
@@ -67,14 +71,13 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as { then?: unknown }).then === "function";
 
 /**
- * `target` whose every method call is guarded: a promise gets the binding's deadline, a throw or
- * rejection becomes the 503, and an object handed back (a statement, a stub) is guarded in turn.
- * Methods run on the platform object itself (bindings are native objects that refuse a Proxy as
- * `this`). A Durable Object stub has no `then`, so a stub is never awaited by mistake.
+ * The proxy handler of one binding, made once: every object of that binding (the namespace, each
+ * stub, each statement) shares it, so guarding a stub allocates only the Proxy.
  */
-function guard<T extends object>(target: T, binding: string): T {
-  const proxy = new Proxy(target, {
+function handlerFor(binding: string): ProxyHandler<object> {
+  return {
     get(t, prop) {
+      if (prop === TARGET) return t;
       const value: unknown = Reflect.get(t, prop);
       if (typeof value !== "function" || typeof prop !== "string") return value;
       return (...args: unknown[]) => {
@@ -86,16 +89,26 @@ function guard<T extends object>(target: T, binding: string): T {
         }
         if (isThenable(result)) {
           const deadline = bindingDeadlines.current[binding] ?? BINDING_DEADLINES_MS[binding]!;
-          return withDeadline(result, deadline, `${binding}.${prop}`).catch((err: unknown) => {
-            throw unavailable(binding, prop, err);
-          });
+          return withDeadline(result, deadline, `${binding}.${prop}`, (err) => unavailable(binding, prop, err));
         }
         return result !== null && typeof result === "object" ? guard(result, binding) : result;
       };
     },
-  });
-  targets.set(proxy, target);
-  return proxy;
+  };
+}
+
+const handlers = new Map<string, ProxyHandler<object>>();
+
+/**
+ * `target` whose every method call is guarded: a promise gets the binding's deadline, a throw or
+ * rejection becomes the 503, and an object handed back (a statement, a stub) is guarded in turn.
+ * Methods run on the platform object itself (bindings are native objects that refuse a Proxy as
+ * `this`). A Durable Object stub has no `then`, so a stub is never awaited by mistake.
+ */
+function guard<T extends object>(target: T, binding: string): T {
+  let handler = handlers.get(binding);
+  if (!handler) handlers.set(binding, (handler = handlerFor(binding)));
+  return new Proxy(target, handler) as T;
 }
 
 const guardedEnvs = new WeakMap<object, Env>();

@@ -11,9 +11,15 @@ export class DeadlineExceeded extends Error {
  * one (a test's ManualClock does not move it): tests shorten `ms` instead of sleeping. It is
  * cleared as soon as `work` settles, so a healthy call leaves no timer behind.
  */
-export function withDeadline<T>(work: PromiseLike<T>, ms: number, what: string): Promise<T> {
+export function withDeadline<T>(
+  work: PromiseLike<T>,
+  ms: number,
+  what: string,
+  /** What a failure rejects with instead (its DeadlineExceeded included): one promise, not a `.catch` chained on. */
+  fail: (err: unknown) => unknown = (err) => err,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DeadlineExceeded(what, ms)), ms);
+    const timer = setTimeout(() => reject(fail(new DeadlineExceeded(what, ms))), ms);
     work.then(
       (value) => {
         clearTimeout(timer);
@@ -21,7 +27,7 @@ export function withDeadline<T>(work: PromiseLike<T>, ms: number, what: string):
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(err);
+        reject(fail(err));
       },
     );
   });
