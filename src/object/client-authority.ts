@@ -226,7 +226,7 @@ export class ClientAuthority extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const now = this.now();
     migrateLegacyWindow(sql, now);
-    // The window first: the ledger folds its ring when it starts.
+    // The window first: the ledger reads the ring rows it has not folded yet when it starts.
     const window = new WindowStore(sql, now, (seq) => ledger.foldThrough(seq));
     const ledger = new UsageLedger(sql, now, () => window.lastSeq);
     const outbox = new AlertOutbox(sql);

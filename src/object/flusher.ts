@@ -84,7 +84,7 @@ export class Flusher {
     if (!client) return;
     monitor.periodic(now);
     this.pending = false;
-    const totals = ledger.hourTotals();
+    const totals = ledger.hourTotals(now);
     const pendingAlerts = outbox.unwritten();
     if (totals.length === 0 && pendingAlerts.length === 0) return;
     const db = database(this.env().DB);

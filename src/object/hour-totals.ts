@@ -18,7 +18,12 @@ export interface HourTotals {
   errors: Record<string, number>;
 }
 
-export function readHourTotals(sql: SqlStorage): HourTotals[] {
+export function readHourTotals(
+  sql: SqlStorage,
+  /** A `WITH all_minutes (…) AS (…)` clause: the buckets, and whatever else counts as minute figures. */
+  minutes: string,
+  bindings: number[],
+): HourTotals[] {
   const rows = sql
     .exec<{
       hour: number;
@@ -32,10 +37,11 @@ export function readHourTotals(sql: SqlStorage): HourTotals[] {
       completed: number;
       last_admitted_at: number | null;
     }>(
-      `SELECT (minute / ${HOUR_MS}) * ${HOUR_MS} AS hour, workflow_id, SUM(requests) AS requests,
+      `${minutes} SELECT (minute / ${HOUR_MS}) * ${HOUR_MS} AS hour, workflow_id, SUM(requests) AS requests,
          SUM(successful) AS successful, SUM(rate_limited) AS rate_limited, SUM(failed_auth) AS failed_auth,
          SUM(units) AS units, SUM(response_ms_total) AS response_ms_total, SUM(completed) AS completed, MAX(last_admitted_at) AS last_admitted_at
-       FROM usage_minutes GROUP BY hour, workflow_id`,
+       FROM all_minutes GROUP BY hour, workflow_id`,
+      ...bindings,
     )
     .toArray();
   const errors = new Map<string, Record<string, number>>();

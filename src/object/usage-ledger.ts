@@ -43,18 +43,34 @@ export const USAGE_SCHEMA = `CREATE TABLE IF NOT EXISTS usage_minutes (
       CREATE TABLE IF NOT EXISTS usage_fold (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);`;
 
 /**
- * The fold's one statement: ring rows ?1 < seq <= ?2 as admissions (by the minute they were admitted)
- * and as answers that rode along (by the minute of the requests they answer), summed per (minute,
- * bucket). SQLite's MAX(a, b) is NULL when either is, hence the COALESCE for last_admitted_at.
+ * The window ring's rows ?1 < seq <= ?2 as minute figures: each as an admission (by the minute it
+ * was admitted), and the answers that rode along on it (by the minute of the requests they answer).
  */
-const FOLD_RING = `INSERT INTO usage_minutes
-    (minute, workflow_id, requests, admitted, last_admitted_at, successful, units, response_ms_total, completed)
-  SELECT minute, bucket, SUM(n), SUM(n), MAX(ts), SUM(ok), SUM(units), SUM(ms), SUM(done) FROM (
+const RING_MINUTES = `
     SELECT (ts / ${MINUTE_MS}) * ${MINUTE_MS} AS minute, bucket, 1 AS n, ts, 0 AS ok, 0 AS units, 0 AS ms, 0 AS done
       FROM window_ring WHERE seq > ?1 AND seq <= ?2
     UNION ALL
     SELECT done_minute, done_bucket, 0, NULL, done_ok, done_units, done_ms, done_n
-      FROM window_ring WHERE seq > ?1 AND seq <= ?2 AND done_n > 0)
+      FROM window_ring WHERE seq > ?1 AND seq <= ?2 AND done_n > 0`;
+
+/**
+ * The minute figures as they stand: the buckets, and the ring rows not folded into them yet, in the
+ * buckets' columns. What every reader of usage reads (bind ?1, ?2 as for RING_MINUTES).
+ */
+export const ALL_MINUTES = `WITH all_minutes (minute, workflow_id, requests, successful, admitted, completed,
+      rate_limited, failed_auth, units, response_ms_total, last_admitted_at) AS (
+    SELECT minute, workflow_id, requests, successful, admitted, completed, rate_limited, failed_auth, units,
+      response_ms_total, last_admitted_at FROM usage_minutes
+    UNION ALL
+    SELECT minute, bucket, n, ok, n, done, 0, 0, units, ms, ts FROM (${RING_MINUTES}))`;
+
+/**
+ * The fold's one statement: the unfolded ring rows summed per (minute, bucket) into the buckets.
+ * SQLite's MAX(a, b) is NULL when either is, hence the COALESCE for last_admitted_at.
+ */
+const FOLD_RING = `INSERT INTO usage_minutes
+    (minute, workflow_id, requests, admitted, last_admitted_at, successful, units, response_ms_total, completed)
+  SELECT minute, bucket, SUM(n), SUM(n), MAX(ts), SUM(ok), SUM(units), SUM(ms), SUM(done) FROM (${RING_MINUTES})
   WHERE true GROUP BY minute, bucket
   ON CONFLICT (minute, workflow_id) DO UPDATE SET requests = requests + excluded.requests,
     admitted = admitted + excluded.admitted,
@@ -68,6 +84,8 @@ export class UsageLedger {
   private readonly hoursWritten = new Map<number, number>();
   /** The last admission (window ring sequence number) counted in the minute buckets. */
   private foldedSeq: number;
+  /** The hour of the last fold (null: none since this object started). */
+  private foldedHour: number | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -77,10 +95,12 @@ export class UsageLedger {
   ) {
     sql.exec(USAGE_SCHEMA);
     this.foldedSeq = sql.exec<{ seq: number }>("SELECT seq FROM usage_fold WHERE id = 1").toArray()[0]?.seq ?? 0;
-    this.fold();
     for (const r of sql.exec<{ minute: number; requests: number; successful: number; pending: number }>(
-      `SELECT minute, SUM(requests) AS requests, SUM(successful) AS successful, SUM(admitted - completed) AS pending
-       FROM usage_minutes WHERE minute >= ? GROUP BY minute`,
+      `${ALL_MINUTES} SELECT minute, SUM(requests) AS requests, SUM(successful) AS successful,
+         SUM(admitted - completed) AS pending
+       FROM all_minutes WHERE minute >= ?3 GROUP BY minute`,
+      this.foldedSeq,
+      lastSeq(),
       floorTo(now - RECENT_KEEP_MS, MINUTE_MS),
     )) {
       this.recent.set(r.minute, { requests: r.requests, successful: r.successful, pending: Math.max(0, r.pending) });
@@ -161,11 +181,13 @@ export class UsageLedger {
 
   /**
    * Moves what the window ring records since the last fold (admissions, and the answers that rode
-   * along on them) into the minute buckets, and moves the watermark. Admissions and answers of the
-   * same (minute, bucket) meet in one upsert, since each upserted row is a row written: usually two
-   * writes per fold, none per admission. In one synchronous run, so one implicit transaction.
+   * along on them) into the minute buckets, and moves the watermark: a row written per (minute,
+   * bucket), and one for the watermark. Needed only before the ring reuses a slot, and once an hour
+   * (so that the rows a flush reads from the ring are all of the open hours, see hourTotals). In one
+   * synchronous run, so one implicit transaction.
    */
-  fold(): void {
+  fold(now?: number): void {
+    if (now !== undefined) this.foldedHour = floorTo(now, HOUR_MS);
     const upTo = this.lastSeq();
     if (upTo <= this.foldedSeq) return;
     this.sql.exec(FOLD_RING, this.foldedSeq, upTo);
@@ -218,12 +240,19 @@ export class UsageLedger {
   }
 
   /**
-   * Hour totals for every hour that still has minute buckets here. Absolute values, so writing
-   * them twice (a retried flush) gives the same D1 rows as writing them once.
+   * Hour totals for every hour that still has figures here. Absolute values, so writing them twice
+   * (a retried flush) gives the same D1 rows as writing them once.
+   *
+   * The ring is folded into the buckets at the first flush of each hour (and before a slot is
+   * reused), not at every flush: a flush in between reads the unfolded ring rows where they are and
+   * writes nothing here, where folding cost a row per minute bucket plus the watermark's, at every
+   * flush. The unfolded rows then all came after the last fold, in this hour, so none belongs to an
+   * hour whose buckets afterFlush has dropped; the answers that rode along on them may be of the
+   * previous hour, whose buckets are kept.
    */
-  hourTotals(): HourTotals[] {
-    this.fold();
-    return readHourTotals(this.sql);
+  hourTotals(now: number): HourTotals[] {
+    if (this.foldedHour !== floorTo(now, HOUR_MS)) this.fold(now);
+    return readHourTotals(this.sql, ALL_MINUTES, [this.foldedSeq, this.lastSeq()]);
   }
 
   /**
@@ -254,10 +283,12 @@ export class UsageLedger {
    * admitted request whose answer has not been reported yet is neither success nor failure.
    */
   since(from: number): { requests: number; failed: number } {
-    this.fold();
     const row = this.sql
       .exec<{ requests: number | null; successful: number | null; pending: number | null }>(
-        "SELECT SUM(requests) AS requests, SUM(successful) AS successful, SUM(admitted - completed) AS pending FROM usage_minutes WHERE minute >= ?",
+        `${ALL_MINUTES} SELECT SUM(requests) AS requests, SUM(successful) AS successful,
+           SUM(admitted - completed) AS pending FROM all_minutes WHERE minute >= ?3`,
+        this.foldedSeq,
+        this.lastSeq(),
         floorTo(from, MINUTE_MS),
       )
       .one();
