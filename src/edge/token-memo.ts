@@ -15,7 +15,14 @@ import { cachedToken } from "../storage/token-cache";
 
 const MAX_TOKENS = 2_000;
 const MAX_HELD = 10_000;
-export const HOLD_MS = 5_000;
+/**
+ * How long an isolate keeps KV's value for a workflow before reading KV again. It decides nothing
+ * (the object answers "stale" for a token that is not the workflow's current one, and the edge then
+ * reads D1's primary and holds that), so holding it longer costs at most one such round trip per
+ * isolate after a re-key; reading it every few seconds cost a KV read (billed, and far dearer in
+ * CPU than a memory hit) per workflow every few seconds of traffic.
+ */
+export const HOLD_MS = 60_000;
 
 const verifiedByKeys = new Map<string, Lru<string, RefreshClaims | null>>();
 /** The keys of the last call and their memo: the same two strings on every request of an isolate. */
