@@ -14,9 +14,9 @@ import type { UsageLedger } from "./usage-ledger";
 
 /**
  * Usage reaches D1 at most this long after the first request counted since the last flush. Each
- * flush costs a handful of rows written (D1's hour totals and last_used_at, the ledger's fold, the
- * alarm) whatever the traffic, so the longer it waits the less a request costs; 40 s plus one
- * retry (FLUSH_RETRY_MS) stays within the contract's 60 s.
+ * flush costs a handful of rows written (D1's hour totals and last_used_at, the alarm, and once
+ * an hour the ledger's fold) whatever the traffic, so the longer it waits the less a request
+ * costs; 40 s plus one retry (FLUSH_RETRY_MS) stays within the contract's 60 s.
  */
 export const FLUSH_INTERVAL_MS = 40_000;
 const FLUSH_RETRY_MS = 15_000;
