@@ -127,7 +127,9 @@ export const usageHourly = sqliteTable(
     /** JSON object: error code (or upstream_4xx / upstream_5xx) to count. */
     errors: text("errors", { mode: "json" }).$type<Record<string, number>>().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.clientId, t.hour, t.workflowId] }), index("usage_hour_idx").on(t.hour)],
+  // No index on `hour` alone: every read is per client (the key's prefix), and an index would be a
+  // second row written for every new hour row (the purge scans the key's covering index either way).
+  (t) => [primaryKey({ columns: [t.clientId, t.hour, t.workflowId] })],
 );
 
 export const alerts = sqliteTable(
