@@ -4,7 +4,7 @@
  * - Verified refresh tokens, keyed by the exact token string (and the signing keys): the same string
  *   verified with the same keys gives the same claims, so this cannot change an answer. A forged or
  *   replaced token is a different string and misses. Bounded, least recently used forgotten first.
- * - The KV value of a workflow, held for a few seconds. It decides nothing: the client's Durable
+ * - The KV value of a workflow, held for a minute. It decides nothing: the client's Durable
  *   Object compares the token's ID with the workflow's current one and answers "stale" otherwise,
  *   after which the edge reads D1's primary (and holds that token instead).
  */
