@@ -84,8 +84,8 @@ export class UsageLedger {
   private readonly hoursWritten = new Map<number, number>();
   /** The last admission (window ring sequence number) counted in the minute buckets. */
   private foldedSeq: number;
-  /** The hour of the last fold (null: none since this object started). */
-  private foldedHour: number | null = null;
+  /** When the oldest admission not folded yet was admitted (null: every admission is folded). */
+  private firstUnfoldedAt: number | null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -95,6 +95,9 @@ export class UsageLedger {
   ) {
     sql.exec(USAGE_SCHEMA);
     this.foldedSeq = sql.exec<{ seq: number }>("SELECT seq FROM usage_fold WHERE id = 1").toArray()[0]?.seq ?? 0;
+    this.firstUnfoldedAt = sql
+      .exec<{ ts: number | null }>("SELECT MIN(ts) AS ts FROM window_ring WHERE seq > ?", this.foldedSeq)
+      .one().ts;
     for (const r of sql.exec<{ minute: number; requests: number; successful: number; pending: number }>(
       `${ALL_MINUTES} SELECT minute, SUM(requests) AS requests, SUM(successful) AS successful,
          SUM(admitted - completed) AS pending
@@ -112,6 +115,7 @@ export class UsageLedger {
    * in-memory figures move, and the rows are folded into the minute buckets later.
    */
   admitted(at: number, n: number): void {
+    this.firstUnfoldedAt ??= at;
     const m = this.recentMinute(at);
     m.requests += n;
     m.pending += n;
@@ -182,12 +186,12 @@ export class UsageLedger {
   /**
    * Moves what the window ring records since the last fold (admissions, and the answers that rode
    * along on them) into the minute buckets, and moves the watermark: a row written per (minute,
-   * bucket), and one for the watermark. Needed only before the ring reuses a slot, and once an hour
-   * (so that the rows a flush reads from the ring are all of the open hours, see hourTotals). In one
-   * synchronous run, so one implicit transaction.
+   * bucket), and one for the watermark. Needed only before the ring reuses a slot, and at the first
+   * flush in a later hour than the oldest unfolded admission (so that the rows a flush reads from the
+   * ring are all of the current hour, see hourTotals). In one synchronous run, so one implicit
+   * transaction.
    */
-  fold(now?: number): void {
-    if (now !== undefined) this.foldedHour = floorTo(now, HOUR_MS);
+  fold(): void {
     const upTo = this.lastSeq();
     if (upTo <= this.foldedSeq) return;
     this.sql.exec(FOLD_RING, this.foldedSeq, upTo);
@@ -196,6 +200,7 @@ export class UsageLedger {
       upTo,
     );
     this.foldedSeq = upTo;
+    this.firstUnfoldedAt = null;
   }
 
   /** Folds now when admissions up to `seq` have not been counted yet (their ring slots are about to be reused). */
@@ -243,15 +248,16 @@ export class UsageLedger {
    * Hour totals for every hour that still has figures here. Absolute values, so writing them twice
    * (a retried flush) gives the same D1 rows as writing them once.
    *
-   * The ring is folded into the buckets at the first flush of each hour (and before a slot is
-   * reused), not at every flush: a flush in between reads the unfolded ring rows where they are and
-   * writes nothing here, where folding cost a row per minute bucket plus the watermark's, at every
-   * flush. The unfolded rows then all came after the last fold, in this hour, so none belongs to an
-   * hour whose buckets afterFlush has dropped; the answers that rode along on them may be of the
-   * previous hour, whose buckets are kept.
+   * The ring is folded into the buckets only when its oldest unfolded admission is of an earlier
+   * hour than the flush (and before a slot is reused), not at every flush nor at the first flush
+   * after the object starts: a flush reads the unfolded ring rows where they are and writes nothing
+   * here, where a fold costs a row per minute bucket plus the watermark's. The unfolded rows are
+   * then all of this hour, so none belongs to an hour whose buckets afterFlush has dropped; the
+   * answers that rode along on them may be of the previous hour, whose buckets are kept.
    */
   hourTotals(now: number): HourTotals[] {
-    if (this.foldedHour !== floorTo(now, HOUR_MS)) this.fold(now);
+    const first = this.firstUnfoldedAt;
+    if (first !== null && floorTo(first, HOUR_MS) < floorTo(now, HOUR_MS)) this.fold();
     return readHourTotals(this.sql, ALL_MINUTES, [this.foldedSeq, this.lastSeq()]);
   }
 

@@ -3,12 +3,21 @@
  * Durable Object bills each row written): one per admitted request, and for the flush of their
  * usage nothing more within an hour, the ring being folded into the minute buckets once an hour.
  */
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { midHour } from "../support/alerts";
 import { countRowsWritten } from "../support/counting";
-import { authority, createClient, settleAndFlush, withSecret } from "../support/helpers";
+import { manualClock } from "../support/clock";
+import {
+  EDGE_BATCH_SETTLE_MS,
+  authority,
+  createClient,
+  flushUsage,
+  settleAndFlush,
+  sleep,
+  withSecret,
+} from "../support/helpers";
 import { HOUR_MS, MINUTE_MS } from "../../src/lib/time";
 
 /** Requests D1 holds for the client, over every hour: what its usage answers are made of. */
@@ -66,5 +75,28 @@ describe("rows written in the client's object", () => {
     await settleAndFlush(c.id);
     expect(written() - afterFold - 4).toBeLessThanOrEqual(1);
     expect(await requestsInD1(c.id)).toBe(50);
+  });
+
+  it("stay none for a flush within the hour after the object restarted", async () => {
+    const c = await createClient({ rate_limit: 1000 });
+    await (await withSecret(c.id, c.secret)).text();
+    const clock = await midHour(c.id);
+    await admit(c.id, c.secret, 1);
+    await settleAndFlush(c.id);
+    await admit(c.id, c.secret, 5);
+    // The last answer reaches the object (its own row) before the restart.
+    await sleep(EDGE_BATCH_SETTLE_MS);
+
+    await abortAllDurableObjects();
+    await manualClock(c.id, clock.now() + MINUTE_MS);
+    let written = () => 0;
+    await runInDurableObject(authority(c.id), (_instance, state) => {
+      written = countRowsWritten(state.storage.sql);
+    });
+    expect(await flushUsage(c.id)).toBe(true);
+    // The five admissions are of this hour: the restarted object reads them from the ring, as
+    // before the restart, instead of folding them (a row per minute bucket and the watermark).
+    expect(written()).toBe(0);
+    expect(await requestsInD1(c.id)).toBe(7);
   });
 });
