@@ -77,7 +77,7 @@ describe("rows written in the client's object", () => {
     expect(await requestsInD1(c.id)).toBe(50);
   });
 
-  it("stay none for a flush within the hour after the object restarted", async () => {
+  it("stay none for a flush within the hour after a restart; a restart in a later hour folds first", async () => {
     const c = await createClient({ rate_limit: 1000 });
     await (await withSecret(c.id, c.secret)).text();
     const clock = await midHour(c.id);
@@ -98,5 +98,24 @@ describe("rows written in the client's object", () => {
     // before the restart, instead of folding them (a row per minute bucket and the watermark).
     expect(written()).toBe(0);
     expect(await requestsInD1(c.id)).toBe(7);
+
+    // Restarted again in the next hour, it finds those admissions unfolded and of an earlier hour:
+    // its first flush folds them before it reads, so the ended hour's total in D1 stays whole.
+    await abortAllDurableObjects();
+    const nextHour = clock.now() + HOUR_MS;
+    await manualClock(c.id, nextHour);
+    await admit(c.id, c.secret, 2);
+    await settleAndFlush(c.id);
+    expect(await requestsInD1(c.id)).toBe(9);
+    const thisHour = Math.floor(nextHour / HOUR_MS) * HOUR_MS;
+    const ended = await env.DB.prepare("SELECT SUM(requests) AS n FROM usage_hourly WHERE client_id = ? AND hour < ?")
+      .bind(c.id, thisHour)
+      .first<{ n: number }>();
+    expect(ended?.n).toBe(7);
+    await runInDurableObject(authority(c.id), (_instance, state) => {
+      const sql = state.storage.sql;
+      const folded = sql.exec<{ seq: number }>("SELECT seq FROM usage_fold").one().seq;
+      expect(folded).toBe(sql.exec<{ seq: number }>("SELECT MAX(seq) AS seq FROM window_ring").one().seq);
+    });
   });
 });
