@@ -77,14 +77,15 @@ describe("rows written in the client's object", () => {
     expect(await requestsInD1(c.id)).toBe(50);
   });
 
-  it("stay none for a flush within the hour after a restart; a restart in a later hour folds first", async () => {
+  it("stay none for a flush within the hour after a restart (no fold); a restart in a later hour folds first", async () => {
     const c = await createClient({ rate_limit: 1000 });
     await (await withSecret(c.id, c.secret)).text();
     const clock = await midHour(c.id);
     await admit(c.id, c.secret, 1);
     await settleAndFlush(c.id);
     await admit(c.id, c.secret, 5);
-    // The last answer reaches the object (its own row) before the restart.
+    // The last answer goes to the object on its own (a row) a second later, usually before the
+    // restart; on a loaded machine it may reach the restarted object instead.
     await sleep(EDGE_BATCH_SETTLE_MS);
 
     await abortAllDurableObjects();
@@ -95,8 +96,9 @@ describe("rows written in the client's object", () => {
     });
     expect(await flushUsage(c.id)).toBe(true);
     // The five admissions are of this hour: the restarted object reads them from the ring, as
-    // before the restart, instead of folding them (a row per minute bucket and the watermark).
-    expect(written()).toBe(0);
+    // before the restart, instead of folding them (a row for their minute bucket and one for the
+    // watermark, two at least). At most the last answer's own row, if it came after the restart.
+    expect(written()).toBeLessThanOrEqual(1);
     expect(await requestsInD1(c.id)).toBe(7);
 
     // Restarted again in the next hour, it finds those admissions unfolded and of an earlier hour:
