@@ -7,6 +7,7 @@ import type { Outcome } from "../lib/result";
 import type { ClientRow, WorkflowRow } from "../storage/schema";
 import { AlertMonitor } from "./alert-monitor";
 import { AlertOutbox } from "./alert-outbox";
+import { AnswerHold, mergeAnswers } from "./answer-hold";
 import { ClientMutations } from "./client-mutations";
 import { ClientState } from "./client-state";
 import { WorkflowMutations } from "./workflow-mutations";
@@ -36,6 +37,7 @@ interface Traffic {
   ledger: UsageLedger;
   outbox: AlertOutbox;
   monitor: AlertMonitor;
+  answers: AnswerHold;
 }
 
 /**
@@ -130,10 +132,11 @@ export class ClientAuthority extends DurableObject<Env> {
         now,
       };
     });
-    const onTheirOwn = this.answersOf(client, batch.completions ?? []);
-    // Summed answers ride on this call's window rows, one sum per row; any left get their own upsert.
-    for (const row of rows) row.answers = onTheirOwn.shift();
-    for (const answers of onTheirOwn) traffic.ledger.answeredOnTheirOwn(answers);
+    // Summed answers (this call's, and those held since an edge sent them on their own) ride on
+    // this call's window rows, one sum per row; any left get their own upsert now.
+    const answers = mergeAnswers(traffic.answers.take(), this.answersOf(client, batch.completions ?? []));
+    rows.forEach((row, i) => (row.answers = answers[i]));
+    for (const sum of answers.slice(rows.length)) traffic.ledger.answeredOnTheirOwn(sum);
     for (const row of rows) if (row.answers) traffic.ledger.answered(row.answers);
     if (rows.length > 0) {
       traffic.window.persist(now, rows);
@@ -148,8 +151,8 @@ export class ClientAuthority extends DurableObject<Env> {
   async complete(clientId: string, completions: Completion[]): Promise<void> {
     const client = await this.state.load(clientId);
     if (!client) return;
-    const { ledger } = this.trafficOf();
-    for (const answers of this.answersOf(client, completions)) ledger.answeredOnTheirOwn(answers);
+    // Held, to ride on the client's next admission from any isolate (answer-hold.ts).
+    this.trafficOf().answers.hold(this.answersOf(client, completions));
     this.flusher.schedule();
   }
 
@@ -239,7 +242,8 @@ export class ClientAuthority extends DurableObject<Env> {
       () => this.flusher.schedule(true),
       now,
     );
-    this.traffic = { window, ledger, outbox, monitor };
+    const answers = new AnswerHold((sum) => ledger.answeredOnTheirOwn(sum));
+    this.traffic = { window, ledger, outbox, monitor, answers };
     return this.traffic;
   }
 

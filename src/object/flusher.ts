@@ -8,6 +8,7 @@ import { describeError, log } from "../lib/log";
 import { database } from "../storage/database";
 import type { AlertMonitor } from "./alert-monitor";
 import type { AlertOutbox } from "./alert-outbox";
+import type { AnswerHold } from "./answer-hold";
 import type { ClientState } from "./client-state";
 import { flushStatements } from "./flush";
 import type { UsageLedger } from "./usage-ledger";
@@ -27,6 +28,7 @@ export interface FlushParts {
   ledger: UsageLedger;
   outbox: AlertOutbox;
   monitor: AlertMonitor;
+  answers: AnswerHold;
 }
 
 export class Flusher {
@@ -79,9 +81,11 @@ export class Flusher {
     if (next !== Infinity) await this.storage.setAlarm(Math.max(next, later + 1000));
   }
 
-  private async flush({ state, ledger, outbox, monitor }: FlushParts, now: number): Promise<void> {
+  private async flush({ state, ledger, outbox, monitor, answers }: FlushParts, now: number): Promise<void> {
     const client = state.client;
     if (!client) return;
+    // Answers still held for a later admission are written now, so that this flush reports them.
+    answers.release();
     monitor.periodic(now);
     this.pending = false;
     const totals = ledger.hourTotals(now);

@@ -147,7 +147,7 @@ export class UsageLedger {
     m.pending = Math.max(0, m.pending - answers.count);
   }
 
-  /** Successful answers summed per (minute, bucket), when no window row of this call can carry them. */
+  /** Successful answers summed per (minute, bucket), when no window row came to carry them (answer-hold.ts). */
   answeredOnTheirOwn(answers: AnswerSum): void {
     this.sql.exec(
       `INSERT INTO usage_minutes (minute, workflow_id, successful, units, response_ms_total, completed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
