@@ -43,7 +43,8 @@ export class AnswerHold {
   /** Everything held, to ride on window rows; the caller writes what finds no row. */
   take(): AnswerSum[] {
     const held = this.held;
-    this.held = [];
+    // Usually nothing is held: no new array on every admit call then.
+    if (held.length > 0) this.held = [];
     return held;
   }
 
