@@ -54,21 +54,26 @@ export class AnswerHold {
   }
 }
 
+/** Adds `s` to the sum of its (minute, bucket) in `byKey` (a copy of it when it is the first). */
+export function addAnswer(byKey: Map<string, AnswerSum>, s: AnswerSum): void {
+  const key = `${s.minute}|${s.bucket}`;
+  const sum = byKey.get(key);
+  if (!sum) {
+    byKey.set(key, { ...s });
+    return;
+  }
+  sum.ok += s.ok;
+  sum.units += s.units;
+  sum.responseMs += s.responseMs;
+  sum.count += s.count;
+}
+
 /** The sums of two lists, one per (minute, bucket). */
 export function mergeAnswers(a: AnswerSum[], b: AnswerSum[]): AnswerSum[] {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
   const byKey = new Map<string, AnswerSum>();
-  for (const s of [...a, ...b]) {
-    const key = `${s.minute}|${s.bucket}`;
-    const sum = byKey.get(key);
-    if (!sum) byKey.set(key, { ...s });
-    else {
-      sum.ok += s.ok;
-      sum.units += s.units;
-      sum.responseMs += s.responseMs;
-      sum.count += s.count;
-    }
-  }
+  for (const s of a) addAnswer(byKey, s);
+  for (const s of b) addAnswer(byKey, s);
   return [...byKey.values()];
 }

@@ -7,7 +7,7 @@ import type { Outcome } from "../lib/result";
 import type { ClientRow, WorkflowRow } from "../storage/schema";
 import { AlertMonitor } from "./alert-monitor";
 import { AlertOutbox } from "./alert-outbox";
-import { AnswerHold, mergeAnswers } from "./answer-hold";
+import { AnswerHold, addAnswer, mergeAnswers } from "./answer-hold";
 import { ClientMutations } from "./client-mutations";
 import { ClientState } from "./client-state";
 import { WorkflowMutations } from "./workflow-mutations";
@@ -281,17 +281,14 @@ export class ClientAuthority extends DurableObject<Env> {
         failed = true;
         continue;
       }
-      const minute = floorTo(completion.admittedAt, MINUTE_MS);
-      const key = `${minute}|${bucket}`;
-      const sum = sums.get(key);
-      if (sum) {
-        sum.ok++;
-        sum.units += units;
-        sum.responseMs += responseMs;
-        sum.count++;
-      } else {
-        sums.set(key, { minute, bucket, ok: 1, units, responseMs, count: 1 });
-      }
+      addAnswer(sums, {
+        minute: floorTo(completion.admittedAt, MINUTE_MS),
+        bucket,
+        ok: 1,
+        units,
+        responseMs,
+        count: 1,
+      });
     }
     if (failed) monitor.errorRate(this.now());
     return [...sums.values()];
